@@ -1,0 +1,3 @@
+from seo import create_app
+
+app = create_app()

@@ -1,0 +1,296 @@
+"""Parse articles (Markdown or the pasted plain-text layout) and fill their placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+
+import nh3
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markdown_it import MarkdownIt
+from slugify import slugify
+
+# The location values a section may use, with sample values for the trial render.
+PLACEHOLDERS = {
+    "city": "Florissant",
+    "state": "MO",
+    "state_name": "Missouri",
+    "location_name": "Gateway Pain Relief Florissant",
+    "street_address": "1001 N New Florissant Rd",
+    "postal_code": "63031",
+    "phone": "(314) 555-0101",
+    "service_name": "Neuropathic Pain Treatment",
+}
+SHARE_RE = re.compile(r"^\s*share\s+now\s*:?\s*$", re.I)
+ATX_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+HEADING_MAX_WORDS = 14
+HEADING_MAX_CHARS = 100
+# A short line ending like a sentence is a paragraph, not a heading.
+SENTENCE_END = tuple(".,;:!…\"'”’)")
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "blockquote", "br", "a"}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_sandbox = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+class ArticleError(ValueError):
+    """An article that cannot be imported; `problems` name the section of each."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    level: int
+    body: str  # Markdown, may hold {{ placeholders }}
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    sections: tuple[Section, ...]
+    intro: str = ""
+    keyword: str = ""
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    answer: str  # plain text
+
+
+@dataclass
+class CompiledArticle:
+    """An article parsed, sanitised and compiled once; filled per location."""
+
+    article: Article
+    template: object = field(repr=False)
+    questions: tuple[Question, ...] = ()
+
+    def render(self, values: Mapping[str, str]) -> str:
+        """Return the article's HTML with the location's values filled in."""
+        return self.template.render(**values)  # type: ignore[attr-defined]
+
+
+def _blocks(text: str) -> list[str]:
+    blocks, current = [], []
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def is_heading(block: str) -> bool:
+    """A heading is one short line without final punctuation (a question may end in ?)."""
+    if "\n" in block or len(block) > HEADING_MAX_CHARS:
+        return False
+    if len(block.split()) > HEADING_MAX_WORDS or block.endswith(SENTENCE_END):
+        return False
+    return block[:1].isalnum() or block[:1] in "{"
+
+
+def looks_like_markdown(text: str) -> bool:
+    return any(ATX_RE.match(line) for line in text.splitlines())
+
+
+def parse_plain_text(text: str) -> Article:
+    """Parse the pasted layout: title, keyword line, title again, intro, headings, paragraphs."""
+    blocks = _blocks(text)
+    share = False
+    while blocks and SHARE_RE.match(blocks[-1]):
+        blocks.pop()
+        share = True
+    if not blocks:
+        raise ArticleError(["the article is empty"])
+    title = blocks.pop(0)
+    if "\n" in title:
+        raise ArticleError(["the first line must be the title, followed by a blank line"])
+    keyword = ""
+    if (
+        blocks
+        and "\n" not in blocks[0]
+        and blocks[0] == blocks[0].lower()
+        and is_heading(blocks[0])
+    ):
+        keyword = blocks.pop(0)
+    if blocks and blocks[0].casefold() == title.casefold():
+        blocks.pop(0)
+    intro: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    for block in blocks:
+        if is_heading(block):
+            sections.append((block, []))
+        elif sections:
+            sections[-1][1].append(block.replace("\n", " "))
+        else:
+            intro.append(block.replace("\n", " "))
+    if not sections:
+        raise ArticleError(["no headings found: put each heading on its own short line"])
+    return Article(
+        title=title,
+        keyword=keyword,
+        intro="\n\n".join(_escape_markdown(p) for p in intro),
+        sections=tuple(
+            Section(h, 2, "\n\n".join(_escape_markdown(p) for p in body)) for h, body in sections
+        ),
+        share=share,
+    )
+
+
+def _escape_markdown(paragraph: str) -> str:
+    """Keep a plain-text paragraph literal when it is later read as Markdown."""
+    pieces = re.split(r"(\{\{.*?\}\})", paragraph)
+    return "".join(
+        p if i % 2 else re.sub(r"([\\`*_\[\]<>#|!])", r"\\\1", p) for i, p in enumerate(pieces)
+    )
+
+
+def parse_markdown(text: str) -> Article:
+    """Parse Markdown: `#` title, `##`/`###` section headings, Markdown bodies."""
+    title, keyword, share = "", "", False
+    intro: list[str] = []
+    sections: list[tuple[str, int, list[str]]] = []
+    in_fence = False
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and SHARE_RE.match(lines[-1]):
+        lines.pop()
+        share = True
+    for line in lines:
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else ATX_RE.match(line)
+        if match and len(match[1]) == 1 and not title and not sections:
+            title = match[2]
+        elif match:
+            sections.append((match[2], max(2, min(len(match[1]), 4)), []))
+        elif sections:
+            sections[-1][2].append(line)
+        else:
+            intro.append(line)
+    if not title:
+        raise ArticleError(["the first heading must be the title, written as '# Title'"])
+    if not sections:
+        raise ArticleError(["no sections found: start each with '## Heading'"])
+    return Article(
+        title=title,
+        keyword=keyword,
+        intro="\n".join(intro).strip(),
+        sections=tuple(Section(h, lvl, "\n".join(body).strip()) for h, lvl, body in sections),
+        share=share,
+    )
+
+
+def parse_article(text: str) -> Article:
+    """Parse an article in either layout and check its placeholders."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    article = parse_markdown(text) if looks_like_markdown(text) else parse_plain_text(text)
+    problems = check_placeholders(article)
+    if problems:
+        raise ArticleError(problems)
+    return article
+
+
+def _parts(article: Article) -> list[tuple[str, str]]:
+    parts = [("title", article.title), ("introduction", article.intro)]
+    for section in article.sections:
+        where = f"section {section.heading!r}"
+        parts += [(where, section.heading), (where, section.body)]
+    return parts
+
+
+def check_template(source: str, where: str) -> list[str]:
+    """Return problems with one piece of staff text as a sandboxed template."""
+    try:
+        parsed = _sandbox.parse(source)
+    except TemplateSyntaxError as exc:
+        return [f"{where}: template error on line {exc.lineno}: {exc.message}"]
+    unknown = sorted(meta.find_undeclared_variables(parsed) - PLACEHOLDERS.keys())
+    if unknown:
+        names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+        allowed = ", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS)
+        return [f"{where}: unknown placeholder {names}; use one of {allowed}"]
+    try:
+        _sandbox.from_string(source).render(**PLACEHOLDERS)
+    except Exception as exc:  # any failure of staff text is an import error, never a crash
+        return [f"{where}: placeholder cannot be filled: {exc}"]
+    return []
+
+
+def check_placeholders(article: Article) -> list[str]:
+    """Return one problem per bad placeholder or template syntax error, naming the section."""
+    problems: list[str] = []
+    for where, source in _parts(article):
+        problems += check_template(source, where)
+    return problems
+
+
+def markdown_html(source: str) -> str:
+    """Render staff Markdown to sanitised HTML."""
+    html = _markdown.render(source)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="nofollow")
+
+
+def heading_id(heading: str) -> str:
+    return slugify(re.sub(r"\{\{.*?\}\}", "", heading)) or "section"
+
+
+def _questions(article: Article) -> tuple[Question, ...]:
+    questions = []
+    for section in article.sections:
+        text = section.heading.strip()
+        if text.endswith("?") and section.body.strip():
+            plain = re.sub(r"<[^>]+>", "", markdown_html(section.body))
+            questions.append(Question(text, " ".join(plain.split())))
+    return tuple(questions)
+
+
+def article_html_source(article: Article) -> str:
+    """Return the article as one HTML template (placeholders still unfilled)."""
+    out = []
+    if article.intro:
+        out.append(markdown_html(article.intro))
+    used: set[str] = set()
+    for section in article.sections:
+        anchor = base = heading_id(section.heading)
+        n = 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        tag = f"h{section.level}"
+        out.append(f'<{tag} id="{anchor}">{escape(section.heading, quote=False)}</{tag}>\n')
+        if section.body:
+            out.append(markdown_html(section.body))
+    return "".join(out)
+
+
+def compile_article(article: Article) -> CompiledArticle:
+    """Parse, sanitise and compile an article once, ready to fill per location."""
+    template = _sandbox.from_string(article_html_source(article))
+    return CompiledArticle(article, template, _questions(article))
+
+
+def fill(source: str, values: Mapping[str, str]) -> str:
+    """Fill placeholders in one short piece of staff text (a title, a heading)."""
+    return _sandbox.from_string(source).render(**values)
+
+
+def plain_text(html: str) -> str:
+    """Strip tags from rendered article HTML, for word counts and audits."""
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

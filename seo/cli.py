@@ -1,0 +1,108 @@
+"""The `flask seo ...` command group: parse arguments, call, echo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seo import importer, migrate, site
+from seo.articles import ArticleError
+from seo.db import get_engine
+from seo.locations import decode_csv
+from seo.models import Service
+
+seo = AppGroup("seo", help="Manage the landing-page site.")
+
+
+def _session() -> Session:
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def _fail(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+def _read_file(path: str) -> str:
+    try:
+        return decode_csv(Path(path).read_bytes())
+    except ValueError as exc:
+        _fail([f"{path}: {exc}"])
+    except OSError as exc:
+        _fail([f"{path}: {exc.strerror}"])
+    raise AssertionError("unreachable")
+
+
+@seo.command("init")
+def init_command() -> None:
+    """Create or migrate the schema; load the demo content into an empty database."""
+    migrate.upgrade(get_engine())
+    with _session() as session:
+        if session.scalar(select(func.count()).select_from(Service)):
+            click.echo("database is up to date; content left as it is")
+            return
+        content = Path(current_app.config["CONTENT_DIR"])
+        try:
+            count = importer.load_services(session, content)
+        except ArticleError as exc:
+            _fail(exc.problems)
+        text = _read_file(current_app.config["LOCATIONS_CSV"])
+        report = importer.import_locations(session, text)
+        if not report.ok:
+            _fail([str(e) for e in report.errors])
+        changed, _ = site.refresh_page_state(session)
+        click.echo(f"loaded {count} services; locations: {report.summary()}; {changed} pages")
+
+
+@seo.command("import-locations")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
+@click.option("--retire-missing", is_flag=True, help="Retire locations the file leaves out.")
+def import_locations_command(file: str, dry_run: bool, retire_missing: bool) -> None:
+    """Validate a locations CSV, then upsert it by slug in one transaction."""
+    text = _read_file(file)
+    with _session() as session:
+        report = importer.import_locations(
+            session, text, dry_run=dry_run, retire_missing=retire_missing
+        )
+        if not report.ok:
+            _fail([str(e) for e in report.errors])
+        if not dry_run:
+            site.refresh_page_state(session)
+    click.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@seo.command("export-locations")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def export_locations_command(file: str) -> None:
+    """Write every location in the locations.csv format."""
+    with _session() as session:
+        text = importer.export_locations(session)
+    Path(file).write_text(text, encoding="utf-8", newline="")
+    click.echo(f"wrote {max(text.count(chr(10)) - 1, 0)} rows to {file}", err=True)
+
+
+@seo.command("import-article")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--service", "service_slug", required=True, help="The service's slug.")
+def import_article_command(file: str, service_slug: str) -> None:
+    """Import a service's article from Markdown or the pasted plain-text layout."""
+    text = _read_file(file)
+    with _session() as session:
+        try:
+            article = importer.import_article(session, service_slug, text)
+        except ArticleError as exc:
+            _fail([f"{file}: {p}" for p in exc.problems])
+        site.refresh_page_state(session)
+    click.echo(f"imported {article.title!r}: {len(article.sections)} sections")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seo)

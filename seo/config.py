@@ -1,0 +1,32 @@
+"""Configuration defaults, read from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, or one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def defaults(instance_path: str) -> dict:
+    """Settings from the environment, with local defaults."""
+    database = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'seo.sqlite'}"
+    return {
+        "DATABASE_URL": database,
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "BRAND_NAME": os.environ.get("BRAND_NAME", "Gateway Pain Relief"),
+        "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
+        "LOCATIONS_CSV": str(Path(__file__).resolve().parent.parent / "locations.csv"),
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+    }

@@ -1,0 +1,145 @@
+"""Write validated locations and articles in one transaction each; return a report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from seo import models, queries
+from seo.articles import Article, ArticleError, check_template, parse_article
+from seo.locations import RowError, parse_locations, write_locations
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, retired {self.retired}"
+        )
+
+
+def import_locations(
+    session: Session, text: str, *, dry_run: bool = False, retire_missing: bool = False
+) -> ImportReport:
+    """Validate a whole locations file, then upsert it by slug in one transaction."""
+    existing = queries.locations_by_slug(session)
+    parsed = parse_locations(
+        text, known_services=queries.service_slugs(session), existing_slugs=existing.keys()
+    )
+    report = ImportReport(errors=parsed.errors)
+    if parsed.errors:
+        return report
+    now = models.utcnow()
+    in_file = set()
+    for _row, value in parsed.rows:
+        in_file.add(value.slug)
+        row = existing.get(value.slug)
+        if row is None:
+            row = models.Location(created_at=now, updated_at=now)
+            row.assign(value)
+            session.add(row)
+            report.created += 1
+            continue
+        before = row.to_core()
+        if before == value:
+            report.unchanged += 1
+            continue
+        row.assign(value)
+        row.updated_at = now
+        if value.status == "retired" and before.status != "retired":
+            report.retired += 1
+        else:
+            report.updated += 1
+    if retire_missing:
+        for slug, row in existing.items():
+            if slug not in in_file and row.status != "retired":
+                row.status, row.updated_at = "retired", now
+                report.retired += 1
+    if dry_run:
+        session.rollback()
+        return report
+    session.commit()
+    return report
+
+
+def export_locations(session: Session) -> str:
+    """Every location in the locations.csv format."""
+    return write_locations(row.to_core() for row in queries.all_locations(session))
+
+
+def save_article(session: Session, service: models.Service, article: Article) -> None:
+    """Replace a service's article sections (the caller commits)."""
+    service.article_title = article.title
+    service.article_intro = article.intro
+    service.article_keyword = article.keyword
+    service.article_share = article.share
+    service.sections.clear()
+    session.flush()
+    for position, section in enumerate(article.sections):
+        service.sections.append(
+            models.Section(
+                position=position, heading=section.heading, level=section.level, body=section.body
+            )
+        )
+    service.updated_at = models.utcnow()
+
+
+def import_article(session: Session, service_slug: str, text: str) -> Article:
+    """Parse an article and make it the service's article, or raise ArticleError."""
+    service = queries.service_by_slug(session, service_slug)
+    if service is None:
+        known = ", ".join(queries.service_slugs(session)) or "none yet"
+        raise ArticleError([f"no service has the slug {service_slug!r}; known: {known}"])
+    article = parse_article(text)
+    save_article(session, service, article)
+    session.commit()
+    return article
+
+
+SERVICE_PATTERNS = ("heading_pattern", "keyword_pattern", "title_pattern", "description_pattern")
+
+
+def load_services(session: Session, content_dir: Path) -> int:
+    """Create the bundled services and their articles from content/services.json."""
+    specs = json.loads((content_dir / "services.json").read_text(encoding="utf-8"))
+    for position, spec in enumerate(specs):
+        for name in SERVICE_PATTERNS:
+            problems = check_template(spec[name].replace("{", "{{ ").replace("}", " }}"), name)
+            if problems:
+                raise ArticleError([f"services.json, {spec['slug']}: {p}" for p in problems])
+        service = models.Service(
+            slug=spec["slug"],
+            name=spec["name"],
+            condition=spec.get("condition", spec["name"]),
+            summary=spec.get("summary", ""),
+            business_type=spec.get("business_type", "MedicalClinic"),
+            reviewed_by=spec.get("reviewed_by", ""),
+            last_reviewed=date.fromisoformat(spec["last_reviewed"])
+            if spec.get("last_reviewed")
+            else None,
+            position=position,
+            **{name: spec[name] for name in SERVICE_PATTERNS},
+        )
+        session.add(service)
+        text = (content_dir / "articles" / spec["article"]).read_text(encoding="utf-8")
+        try:
+            save_article(session, service, parse_article(text))
+        except ArticleError as exc:
+            raise ArticleError([f"{spec['article']}: {p}" for p in exc.problems]) from None
+    session.commit()
+    return len(specs)

@@ -1,0 +1,200 @@
+"""Build the schema.org JSON-LD graph of a page as plain dicts, and serialise it safely."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from seo.hours import DAY_CODES, DAY_NAMES, SpecialHours, parse_opening_hours
+from seo.locations import Location
+
+if TYPE_CHECKING:
+    from seo.pages import Page, Service, Site
+
+
+def organization_id(site: Site) -> str:
+    return site.absolute("/#organization")
+
+
+def website_id(site: Site) -> str:
+    return site.absolute("/#website")
+
+
+def clinic_id(site: Site, location: Location) -> str:
+    return site.absolute(f"/locations/{location.slug}/#clinic")
+
+
+def organization(site: Site) -> dict:
+    return {
+        "@type": "Organization",
+        "@id": organization_id(site),
+        "name": site.brand,
+        "url": site.absolute("/"),
+    }
+
+
+def website(site: Site) -> dict:
+    return {
+        "@type": "WebSite",
+        "@id": website_id(site),
+        "url": site.absolute("/"),
+        "name": site.brand,
+        "inLanguage": "en",
+        "publisher": {"@id": organization_id(site)},
+    }
+
+
+def opening_hours_specification(opening_hours: str) -> list[dict]:
+    return [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": [DAY_NAMES[DAY_CODES.index(code)] for code in rule.days],
+            "opens": rule.opens,
+            "closes": rule.closes,
+        }
+        for rule in parse_opening_hours(opening_hours)
+    ]
+
+
+def special_opening_hours(special: Sequence[SpecialHours]) -> list[dict]:
+    # A closed day is opens = closes = 00:00, as search engines document it.
+    return [
+        {
+            "@type": "OpeningHoursSpecification",
+            "validFrom": item.day.isoformat(),
+            "validThrough": item.day.isoformat(),
+            "opens": item.opens or "00:00",
+            "closes": item.closes or "00:00",
+        }
+        for item in special
+    ]
+
+
+def clinic(
+    site: Site,
+    location: Location,
+    special: Sequence[SpecialHours],
+    business_type: str = "MedicalClinic",
+) -> dict:
+    """The location as a LocalBusiness node (MedicalClinic by default)."""
+    node: dict = {
+        "@type": business_type,
+        "@id": clinic_id(site, location),
+        "name": location.name,
+        "url": site.absolute(f"/locations/{location.slug}/"),
+        "telephone": location.phone,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": location.street_address,
+            "addressLocality": location.city,
+            "addressRegion": location.state,
+            "postalCode": location.postal_code,
+            "addressCountry": "US",
+        },
+        "areaServed": {"@type": "City", "name": f"{location.city}, {location.state}"},
+        "parentOrganization": {"@id": organization_id(site)},
+    }
+    if location.latitude is not None:
+        node["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+        }
+    if location.opening_hours:
+        node["openingHoursSpecification"] = opening_hours_specification(location.opening_hours)
+    if special:
+        node["specialOpeningHoursSpecification"] = special_opening_hours(special)
+    return node
+
+
+def breadcrumb_list(site: Site, page: Page) -> dict:
+    return {
+        "@type": "BreadcrumbList",
+        "@id": page.canonical + "#breadcrumb",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": i,
+                "name": crumb.name,
+                "item": site.absolute(crumb.path),
+            }
+            for i, crumb in enumerate(page.breadcrumbs, start=1)
+        ],
+    }
+
+
+def web_page(site: Site, page: Page, page_type: str = "WebPage") -> dict:
+    return {
+        "@type": page_type,
+        "@id": page.canonical + "#webpage",
+        "url": page.canonical,
+        "name": page.title,
+        "description": page.description,
+        "inLanguage": "en",
+        "isPartOf": {"@id": website_id(site)},
+        "breadcrumb": {"@id": page.canonical + "#breadcrumb"},
+    }
+
+
+def simple_graph(
+    site: Site, page: Page, place: tuple[Location, Sequence[SpecialHours]] | None = None
+) -> dict:
+    """The graph of a hub, state, index or location page."""
+    nodes = [organization(site), website(site), web_page(site, page), breadcrumb_list(site, page)]
+    if place is not None:
+        location, special = place
+        nodes.append(clinic(site, location, special))
+        nodes[2]["about"] = {"@id": clinic_id(site, location)}
+    return {"@context": "https://schema.org", "@graph": nodes}
+
+
+def landing_graph(
+    site: Site, page: Page, service: Service, location: Location, special: Sequence[SpecialHours]
+) -> dict:
+    """The graph of a landing page: organisation, site, clinic, medical page, breadcrumbs."""
+    medical_page = web_page(site, page, "MedicalWebPage")
+    medical_page["about"] = {"@type": "MedicalCondition", "name": service.condition}
+    medical_page["mainEntity"] = {"@id": clinic_id(site, location)}
+    if service.last_reviewed:
+        medical_page["lastReviewed"] = service.last_reviewed.isoformat()
+    if service.reviewed_by:
+        medical_page["reviewedBy"] = {"@type": "Person", "name": service.reviewed_by}
+    nodes = [
+        organization(site),
+        website(site),
+        clinic(site, location, special, service.business_type),
+        medical_page,
+        breadcrumb_list(site, page),
+    ]
+    questions = page.data.get("questions") or []
+    if questions:
+        nodes.append(
+            {
+                "@type": "FAQPage",
+                "@id": page.canonical + "#faq",
+                "url": page.canonical,
+                "isPartOf": {"@id": website_id(site)},
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": q.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": q.answer},
+                    }
+                    for q in questions
+                ],
+            }
+        )
+    return {"@context": "https://schema.org", "@graph": nodes}
+
+
+# Characters that could end the <script> element, open an HTML comment or end a
+# JavaScript line are written as JSON escapes; the JSON value stays the same.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_json(graph: dict) -> str:
+    """Serialise JSON-LD so no data can break out of <script type="application/ld+json">."""
+    return json.dumps(graph, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)

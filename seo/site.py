@@ -1,0 +1,274 @@
+"""Compose and render public pages: the one rendering path of server, build and page state."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app, render_template
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from seo import models, pages, queries
+from seo.articles import CompiledArticle, compile_article
+from seo.locations import STATE_NAMES, Location
+from seo.schema_org import script_json
+
+LOCATIONS_SITEMAP = "locations"
+RESERVED_SLUGS = {"locations", "sitemaps", "admin", "static", "sitemap.xml", "robots.txt"}
+
+_compiled: dict[tuple[str, str, int], CompiledArticle] = {}
+
+
+def current_site() -> pages.Site:
+    return pages.Site(current_app.config["SITE_URL"], current_app.config["BRAND_NAME"])
+
+
+def today() -> date:
+    """The date pages are composed for (tests pin it with the TODAY setting)."""
+    return current_app.config.get("TODAY") or date.today()
+
+
+def compiled(service: models.Service) -> CompiledArticle:
+    """A service's article, compiled once per version."""
+    key = (service.slug, service.updated_at.isoformat(), len(service.sections))
+    if key not in _compiled:
+        if len(_compiled) > 256:
+            _compiled.clear()
+        _compiled[key] = compile_article(service.to_article())
+    return _compiled[key]
+
+
+def render(page: pages.Page) -> bytes:
+    """Render a composed page to the bytes every client receives."""
+    html = render_template(
+        f"public/{page.kind}.html",
+        page=page,
+        site=current_site(),
+        jsonld=Markup(script_json(page.graph)),
+    )
+    return html.encode("utf-8")
+
+
+def fingerprint(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+def sitemap_for(page: pages.Page) -> str:
+    if page.kind in ("landing", "service"):
+        return page.path.strip("/").split("/")[0]
+    return LOCATIONS_SITEMAP
+
+
+# --- whole-site view, for page state and the static build --------------------------
+
+
+class Catalog:
+    """Published services and locations held in memory, to compose every page."""
+
+    def __init__(self, session: Session):
+        self.site = current_site()
+        self.today = today()
+        rows = queries.services(session)
+        self.services = [s.to_core() for s in rows]
+        self.articles = {s.slug: compiled(s) for s in rows}
+        self.locations = [loc.to_core() for loc in queries.published_locations(session)]
+        self._by_latitude = sorted(
+            (loc for loc in self.locations if loc.latitude is not None),
+            key=lambda loc: loc.latitude,
+        )
+        self._latitudes = [loc.latitude for loc in self._by_latitude]
+
+    def offering(self, service_slug: str) -> list[Location]:
+        return [loc for loc in self.locations if loc.offers(service_slug)]
+
+    def _box(self, location: Location, radius: float) -> list[Location]:
+        lo = bisect.bisect_left(self._latitudes, location.latitude - radius)
+        hi = bisect.bisect_right(self._latitudes, location.latitude + radius)
+        return [
+            o for o in self._by_latitude[lo:hi] if abs(o.longitude - location.longitude) <= radius
+        ]
+
+    def neighbours(self, service_slug: str, location: Location) -> list[Location]:
+        if location.latitude is None:
+            return pages.nearest(location, self.offering(service_slug))
+        for radius in pages.SEARCH_RADII:
+            box = [o for o in self._box(location, radius) if o.offers(service_slug)]
+            found = pages.nearest(location, box)
+            if pages.box_is_enough(location, found, radius, pages.NEARBY_COUNT):
+                return found
+        return found
+
+    def pages(self) -> Iterator[pages.Page]:
+        """Compose every public page."""
+        site, locations = self.site, self.locations
+        yield pages.compose_home(site, self.services, locations)
+        yield pages.compose_locations_index(site, locations)
+        for code, _name, members in pages.group_by_state(locations):
+            yield pages.compose_state(site, code, members)
+        for location in locations:
+            yield pages.compose_location(site, location, self.services, self.today)
+        for service in self.services:
+            article = self.articles[service.slug]
+            offering = self.offering(service.slug)
+            yield pages.compose_service(site, service, article, offering)
+            for location in offering:
+                nearby = self.neighbours(service.slug, location)
+                yield pages.compose_landing(site, service, location, article, nearby, self.today)
+
+
+def refresh_page_state(session: Session) -> tuple[int, int]:
+    """Re-fingerprint every page; move changed_at only where the bytes changed.
+
+    Returns (pages whose content changed or appeared, pages removed)."""
+    states = queries.page_states(session)
+    now = models.utcnow()
+    changed = 0
+    seen: set[str] = set()
+    for page in Catalog(session).pages():
+        digest = fingerprint(render(page))
+        seen.add(page.path)
+        state = states.get(page.path)
+        if state is None:
+            session.add(
+                models.PageState(
+                    path=page.path, sitemap=sitemap_for(page), fingerprint=digest, changed_at=now
+                )
+            )
+            changed += 1
+        elif state.fingerprint != digest:
+            state.fingerprint, state.changed_at = digest, now
+            changed += 1
+    removed = [s for path, s in states.items() if path not in seen]
+    for state in removed:
+        session.delete(state)
+    session.commit()
+    return changed, len(removed)
+
+
+# --- one page, for the server -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    path: str
+
+
+@dataclass(frozen=True)
+class Gone:
+    reason: str
+
+
+Outcome = pages.Page | Redirect | Gone | None
+
+
+def _neighbours_from_db(session: Session, service_slug: str, location: Location) -> list[Location]:
+    if location.latitude is None:
+        rows = queries.published_locations(session)
+        return pages.nearest(
+            location, [r.to_core() for r in rows if r.to_core().offers(service_slug)]
+        )
+    found: list[Location] = []
+    for radius in pages.SEARCH_RADII:
+        rows = queries.published_in_box(session, location.latitude, location.longitude, radius)
+        box = [o for o in (r.to_core() for r in rows) if o.offers(service_slug)]
+        found = pages.nearest(location, box)
+        if pages.box_is_enough(location, found, radius, pages.NEARBY_COUNT):
+            break
+    return found
+
+
+def _location_outcome(session: Session, slug: str, service_slug: str | None) -> Outcome | Location:
+    """A published location, or where its URL now points."""
+
+    def target_path(target: Location) -> str:
+        if service_slug and target.offers(service_slug):
+            return pages.landing_path(service_slug, target.slug)
+        return pages.location_path(target)
+
+    row = queries.location_by_slug(session, slug)
+    if row is None:
+        moved = queries.redirect_for_slug(session, slug)
+        row = queries.location_by_id(session, moved.location_id) if moved else None
+        if row is None or row.status == "draft":
+            return None
+        if row.status == "published":
+            return Redirect(target_path(row.to_core()))
+    if row.status == "draft":
+        return None
+    if row.status == "retired":
+        target = queries.location_by_slug(session, row.redirect_to) if row.redirect_to else None
+        if target is not None and target.status == "published":
+            return Redirect(target_path(target.to_core()))
+        return Gone(f"{row.name} has closed.")
+    return row.to_core()
+
+
+def resolve(session: Session, path: str) -> Outcome:
+    """Compose the page at a canonical path, or say where it went."""
+    site, parts = current_site(), [p for p in path.split("/") if p]
+    published = queries.services(session)
+    by_slug = {s.slug: s for s in published}
+    core_services = [s.to_core() for s in published]
+    if not parts:
+        locations = [r.to_core() for r in queries.published_locations(session)]
+        return pages.compose_home(site, core_services, locations)
+    if parts[0] == "locations":
+        if len(parts) == 1:
+            locations = [r.to_core() for r in queries.published_locations(session)]
+            return pages.compose_locations_index(site, locations)
+        if len(parts) != 2:
+            return None
+        code = parts[1].upper()
+        if code in STATE_NAMES and parts[1] == code.lower():
+            members = [r.to_core() for r in queries.published_locations(session, code)]
+            return pages.compose_state(site, code, members) if members else None
+        outcome = _location_outcome(session, parts[1], None)
+        if isinstance(outcome, Location):
+            return pages.compose_location(site, outcome, core_services, today())
+        return outcome
+    service = by_slug.get(parts[0])
+    if service is None or len(parts) > 2:
+        return None
+    if len(parts) == 1:
+        offering = [
+            r.to_core()
+            for r in queries.published_locations(session)
+            if r.to_core().offers(service.slug)
+        ]
+        return pages.compose_service(site, service.to_core(), compiled(service), offering)
+    outcome = _location_outcome(session, parts[1], service.slug)
+    if not isinstance(outcome, Location):
+        return outcome
+    if not outcome.offers(service.slug):
+        return None
+    nearby = _neighbours_from_db(session, service.slug, outcome)
+    return pages.compose_landing(
+        site, service.to_core(), outcome, compiled(service), nearby, today()
+    )
+
+
+def page_state_for(session: Session, page: pages.Page, body: bytes) -> models.PageState:
+    """The page's state row, brought up to date if its bytes moved since the last refresh."""
+    digest = fingerprint(body)
+    state = queries.page_state(session, page.path)
+    if state is None:
+        state = models.PageState(
+            path=page.path,
+            sitemap=sitemap_for(page),
+            fingerprint=digest,
+            changed_at=models.utcnow(),
+        )
+        session.add(state)
+        session.commit()
+    elif state.fingerprint != digest:
+        state.fingerprint, state.changed_at = digest, models.utcnow()
+        session.commit()
+    return state
+
+
+def last_modified(state: models.PageState) -> datetime:
+    return models.as_utc(state.changed_at)

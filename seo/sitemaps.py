@@ -1,0 +1,55 @@
+"""Sitemap entries, chunking, XML written as a stream, and robots.txt text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from xml.sax.saxutils import escape
+
+SITEMAP_URL_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
+XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@dataclass(frozen=True)
+class Entry:
+    loc: str  # absolute URL
+    lastmod: datetime | None = None
+
+
+def w3c_datetime(moment: datetime) -> str:
+    """Format a moment as a W3C datetime in UTC, to the second."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def chunk_count(url_count: int, limit: int = SITEMAP_URL_LIMIT) -> int:
+    return max(1, -(-url_count // limit))
+
+
+def chunk(entries: Iterable[Entry], number: int, limit: int = SITEMAP_URL_LIMIT) -> Iterator[Entry]:
+    """Return the entries of chunk `number` (1-based) without holding the others."""
+    return islice(entries, (number - 1) * limit, number * limit)
+
+
+def write_urlset(entries: Iterable[Entry]) -> Iterator[str]:
+    """Yield a <urlset> document piece by piece; memory stays flat."""
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">\n'
+    for entry in entries:
+        lastmod = f"<lastmod>{w3c_datetime(entry.lastmod)}</lastmod>" if entry.lastmod else ""
+        yield f"<url><loc>{escape(entry.loc)}</loc>{lastmod}</url>\n"
+    yield "</urlset>\n"
+
+
+def write_index(entries: Iterable[Entry]) -> Iterator[str]:
+    """Yield a <sitemapindex> document."""
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{XMLNS}">\n'
+    for entry in entries:
+        lastmod = f"<lastmod>{w3c_datetime(entry.lastmod)}</lastmod>" if entry.lastmod else ""
+        yield f"<sitemap><loc>{escape(entry.loc)}</loc>{lastmod}</sitemap>\n"
+    yield "</sitemapindex>\n"
+
+
+def robots_txt(site_url: str) -> str:
+    """Allow public pages, keep crawlers out of the staff area, name the sitemap index."""
+    return f"User-agent: *\nAllow: /\nDisallow: /admin/\n\nSitemap: {site_url}/sitemap.xml\n"

@@ -1,0 +1,120 @@
+"""Fixtures: a fresh app per test on SQLite and on a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from seo import create_app, importer, migrate, site
+from seo.db import get_engine
+
+DATA = Path(__file__).parent / "data"
+ADMIN_URL = os.environ.get(
+    "SEO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+SITE_URL = "https://clinics.example"
+TODAY = date(2026, 11, 25)
+_postgres_skipped: list[str] = []
+
+
+def _admin_engine():
+    return create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """Create a throwaway database for this run and drop it afterwards."""
+    name = f"seo_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server: skip loudly unless CI requires it
+        if os.environ.get("SEO_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (SEO_REQUIRE_POSTGRES=1) but unreachable: {exc}")
+        _postgres_skipped.append(str(exc).splitlines()[0])
+        pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL}: PostgreSQL tests NOT run")
+    url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """One SQLite file or one emptied PostgreSQL database per test."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
+
+
+def make_app(database_url: str, **extra):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SITE_URL": SITE_URL,
+            "SECRET_KEY": "test-secret",
+            "TODAY": TODAY,
+            **extra,
+        }
+    )
+    return app
+
+
+def load_demo(app) -> None:
+    """Migrate and load the bundled demo content, as `seo init` does."""
+    with app.app_context():
+        engine = get_engine()
+        migrate.upgrade(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            importer.load_services(session, Path(app.config["CONTENT_DIR"]))
+            csv_text = Path(app.config["LOCATIONS_CSV"]).read_text(encoding="utf-8")
+            report = importer.import_locations(session, csv_text)
+            assert report.ok, report.errors
+            site.refresh_page_state(session)
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    load_demo(app)
+    yield app
+    with app.app_context():
+        get_engine().dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _postgres_skipped:
+        terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(f"reason: {_postgres_skipped[0]}", red=True)
+        terminalreporter.write_line(
+            "start the server (make postgres) or set SEO_REQUIRE_POSTGRES=1"
+        )

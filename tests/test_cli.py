@@ -1,0 +1,130 @@
+"""The `flask seo ...` commands, end to end on SQLite and PostgreSQL."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seo.db import get_engine
+from seo.models import Location, Service
+
+DATA = Path(__file__).parent / "data"
+
+
+def count_locations(app) -> int:
+    with app.app_context(), Session(get_engine()) as session:
+        return session.scalar(select(func.count()).select_from(Location))
+
+
+def snapshot(app) -> list[tuple]:
+    with app.app_context(), Session(get_engine()) as session:
+        rows = session.scalars(select(Location).order_by(Location.slug))
+        return [(r.to_core(), r.updated_at) for r in rows]
+
+
+def test_init_is_safe_to_run_twice(runner, app):
+    result = runner.invoke(args=["seo", "init"])
+    assert result.exit_code == 0, result.output
+    assert "content left as it is" in result.output
+    assert count_locations(app) == 15
+
+
+def test_export_then_import_is_a_no_op(runner, app, tmp_path):
+    out = tmp_path / "export.csv"
+    result = runner.invoke(args=["seo", "export-locations", str(out)])
+    assert result.exit_code == 0, result.output
+    before = snapshot(app)
+    result = runner.invoke(args=["seo", "import-locations", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "created 0, updated 0, unchanged 15, retired 0"
+    assert snapshot(app) == before
+
+
+def test_bad_row_writes_nothing(runner, app, tmp_path):
+    out = tmp_path / "export.csv"
+    runner.invoke(args=["seo", "export-locations", str(out)])
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("+1", "+44", 1)
+    lines.append("new-one,New Clinic,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,,,")
+    lines.append("bad,Bad Clinic,1 Main St,Ferguson,XX,63135,314-555-0198,,,,,,,,")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = snapshot(app)
+    result = runner.invoke(args=["seo", "import-locations", str(out)])
+    assert result.exit_code == 1
+    assert "row 4, column phone:" in result.stderr
+    assert "row 18, column state: 'XX' is not a USPS state code such as MO" in result.stderr
+    assert result.stdout == ""
+    assert snapshot(app) == before
+
+
+def test_import_creates_updates_and_retires(runner, app, tmp_path):
+    out = tmp_path / "export.csv"
+    runner.invoke(args=["seo", "export-locations", str(out)])
+    lines = out.read_text(encoding="utf-8").splitlines()
+    florissant = next(i for i, line in enumerate(lines) if line.startswith("florissant-mo,"))
+    lines[florissant] = lines[florissant].replace("Relief Florissant", "Relief North County")
+    lines = [line for line in lines if not line.startswith("kirkwood-mo,")]
+    lines.append("ferguson-mo,Gateway Ferguson,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,,,")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dry = runner.invoke(args=["seo", "import-locations", "--dry-run", "--retire-missing", str(out)])
+    assert dry.stdout.startswith("created 1, updated 1, unchanged 13, retired 1")
+    assert count_locations(app) == 15
+    result = runner.invoke(args=["seo", "import-locations", "--retire-missing", str(out)])
+    assert result.stdout.strip() == "created 1, updated 1, unchanged 13, retired 1"
+    assert count_locations(app) == 16
+
+
+def test_import_article_plain_text(runner, client):
+    result = runner.invoke(
+        args=[
+            "seo",
+            "import-article",
+            str(DATA / "plain-article.txt"),
+            "--service",
+            "neuropathic-pain-treatment",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    html = client.get("/neuropathic-pain-treatment/florissant-mo/").get_data(as_text=True)
+    assert '<h2 id="nerve-pain-what-sets-it-apart">Nerve Pain: What Sets It Apart</h2>' in html
+    assert "Getting Started in Florissant</h2>" in html
+    assert "Plan for someone else to drive you home" in html
+    assert "Share Now" not in html
+
+
+def test_import_article_bad_placeholder_changes_nothing(runner, app, client):
+    before = client.get("/neuropathic-pain-treatment/florissant-mo/").data
+    result = runner.invoke(
+        args=[
+            "seo",
+            "import-article",
+            str(DATA / "bad-placeholder.md"),
+            "--service",
+            "neuropathic-pain-treatment",
+        ]
+    )
+    assert result.exit_code == 1
+    assert "section 'Second Section': unknown placeholder {{ town }}" in result.stderr
+    assert client.get("/neuropathic-pain-treatment/florissant-mo/").data == before
+
+
+def test_import_article_unknown_service(runner):
+    result = runner.invoke(
+        args=["seo", "import-article", str(DATA / "markdown-article.md"), "--service", "nope"]
+    )
+    assert result.exit_code == 1
+    assert "no service has the slug 'nope'" in result.stderr
+
+
+def test_unreadable_encoding_is_a_clear_error(runner, tmp_path):
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("name,city\nCl\xednica,Espa\xf1ola\n".encode("latin-1"))
+    result = runner.invoke(args=["seo", "import-locations", str(bad)])
+    assert result.exit_code == 1
+    assert "is not UTF-8" in result.stderr
+
+
+def test_demo_services_are_loaded(app):
+    with app.app_context(), Session(get_engine()) as session:
+        slugs = set(session.scalars(select(Service.slug)))
+    assert {"neuropathic-pain-treatment", "ketamine-infusion-therapy"} <= slugs
