@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from sqlalchemy.orm import Session
 
-from seo import queries, site, sitemaps
-from seo.db import get_session
+from seo import models, queries, site, sitemaps
+from seo.db import get_engine, get_session
 from seo.pages import Page
 
 bp = Blueprint("public", __name__)
@@ -90,9 +91,7 @@ def sitemap_index() -> Response:
     for name, offset, limit, group in _sitemap_files():
         newest = queries.chunk_newest(session, group, offset, limit)
         entries.append(
-            sitemaps.Entry(
-                f"{base}/sitemaps/{name}.xml", site.models.as_utc(newest) if newest else None
-            )
+            sitemaps.Entry(f"{base}/sitemaps/{name}.xml", models.as_utc(newest) if newest else None)
         )
     return Response("".join(sitemaps.write_index(entries)), mimetype="application/xml")
 
@@ -105,10 +104,16 @@ def sitemap_file(name: str) -> Response:
         abort(404)
     _name, offset, limit, group = files[name]
     base = current_app.config["SITE_URL"]
-    session = get_session()
-    rows = queries.sitemap_rows(session, group, offset, limit)
-    entries = (sitemaps.Entry(base + path, site.models.as_utc(moment)) for path, moment in rows)
-    return Response(stream_with_context(sitemaps.write_urlset(entries)), mimetype="application/xml")
+    engine = get_engine()
+
+    def generate():
+        # Its own session, so the stream holds a connection only while it is read.
+        with Session(engine) as session:
+            rows = queries.sitemap_rows(session, group, offset, limit)
+            entries = (sitemaps.Entry(base + path, models.as_utc(moment)) for path, moment in rows)
+            yield from sitemaps.write_urlset(entries)
+
+    return Response(generate(), mimetype="application/xml")
 
 
 ERRORS = {
@@ -119,8 +124,7 @@ ERRORS = {
 
 
 def error_page(error) -> tuple[str, int]:
-    from flask import render_template
-
+    """A real error status with a small noindex page."""
     title, message = ERRORS.get(error.code, (error.name, error.description))
     if error.code == 410 and error.description:
         message = error.description

@@ -112,7 +112,7 @@ def sitemap_rows(
         .limit(limit)
         .execution_options(yield_per=5000)
     )
-    yield from session.execute(stmt).tuples()
+    yield from session.execute(stmt)
 
 
 def chunk_newest(session: Session, sitemap: str, offset: int, limit: int) -> datetime | None:

@@ -1,0 +1,143 @@
+"""Sitemaps validate against the sitemaps.org XSDs; a crawl from robots.txt reaches every page."""
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+import xmlschema
+from lxml import etree
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from seo import site
+from seo.db import get_engine
+from seo.models import Location, PageState
+from seo.sitemaps import Entry, chunk, chunk_count, write_urlset
+
+DATA = Path(__file__).parent / "data"
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+BASE = "https://clinics.example"
+
+
+@pytest.fixture(scope="module")
+def schemas():
+    return (
+        xmlschema.XMLSchema(str(DATA / "siteindex.xsd")),
+        xmlschema.XMLSchema(str(DATA / "sitemap.xsd")),
+    )
+
+
+def path_of(url: str) -> str:
+    assert url.startswith(BASE + "/")
+    return urlsplit(url).path
+
+
+def read_sitemaps(client, schemas) -> dict[str, str]:
+    """Follow robots.txt to every sitemap; return {page URL: lastmod}."""
+    index_schema, sitemap_schema = schemas
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    (index_url,) = [
+        line.split(": ", 1)[1] for line in robots.splitlines() if line.startswith("Sitemap:")
+    ]
+    index = client.get(path_of(index_url))
+    assert index.status_code == 200 and index.mimetype == "application/xml"
+    index_schema.validate(index.data)
+    urls: dict[str, str] = {}
+    for loc in etree.fromstring(index.data).findall("s:sitemap/s:loc", NS):
+        response = client.get(path_of(loc.text))
+        assert response.status_code == 200
+        sitemap_schema.validate(response.data)
+        for url in etree.fromstring(response.data).findall("s:url", NS):
+            location = url.find("s:loc", NS).text
+            assert location not in urls
+            urls[location] = url.find("s:lastmod", NS).text
+    return urls
+
+
+def test_sitemaps_validate_and_list_every_published_page(app, client, schemas):
+    urls = read_sitemaps(client, schemas)
+    with app.test_request_context():
+        with Session(get_engine()) as session:
+            expected = {BASE + page.path for page in site.Catalog(session).pages()}
+    assert set(urls) == expected
+    assert BASE + "/neuropathic-pain-treatment/florissant-mo/" in urls
+    assert not any("ballwin" in url for url in urls)  # draft
+    assert len(urls) == 49
+
+
+def test_crawl_canonicals_lastmod_and_links(client, schemas):
+    urls = read_sitemaps(client, schemas)
+    seen_links: set[str] = set()
+    for url, lastmod in urls.items():
+        response = client.get(path_of(url))
+        assert response.status_code == 200, url
+        tree = lxml.html.fromstring(response.data)
+        (canonical,) = tree.xpath('//link[@rel="canonical"]/@href')
+        assert canonical == url
+        modified = parsedate_to_datetime(response.headers["Last-Modified"])
+        assert modified == datetime.fromisoformat(lastmod)
+        seen_links |= {h for h in tree.xpath("//a/@href") if h.startswith("/")}
+    for link in seen_links:
+        assert client.get(link).status_code == 200, link
+    assert {path_of(u) for u in urls} <= seen_links | {"/"}
+
+
+def test_sitemaps_split_at_the_limit(app, client, schemas):
+    app.config["SITEMAP_URL_LIMIT"] = 5
+    urls = read_sitemaps(client, schemas)
+    index = client.get("/sitemap.xml").data
+    files = etree.fromstring(index).findall("s:sitemap/s:loc", NS)
+    assert len(files) > 5
+    assert len(urls) == 49
+    assert client.get("/sitemaps/locations-99.xml").status_code == 404
+
+
+def test_sitemap_is_streamed(client):
+    response = client.get("/sitemaps/locations-1.xml")
+    assert response.is_streamed
+    assert response.get_data().endswith(b"</urlset>\n")
+    response.close()
+
+
+def test_chunking_is_lazy():
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield Entry(f"{BASE}/{n}/")
+
+    assert [e.loc for e in chunk(endless(), 2, limit=3)] == [f"{BASE}/{n}/" for n in (4, 5, 6)]
+    assert chunk_count(0) == 1 and chunk_count(50_000) == 1 and chunk_count(50_001) == 2
+
+
+def test_urlset_escapes_xml():
+    text = "".join(write_urlset([Entry(BASE + "/a&b/", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))]))
+    assert "<loc>https://clinics.example/a&amp;b/</loc>" in text
+    assert "<lastmod>2026-01-02T03:04:05+00:00</lastmod>" in text
+
+
+def test_editing_one_location_moves_only_its_pages(app, client, runner):
+    old = datetime(2020, 1, 1)
+    with app.app_context(), Session(get_engine()) as session:
+        session.execute(update(PageState).values(changed_at=old))
+        session.execute(
+            update(Location)
+            .where(Location.slug == "kirkwood-mo")
+            .values(intro="A new introduction written for the Kirkwood clinic.")
+        )
+        session.commit()
+        with app.test_request_context():
+            site.refresh_page_state(session)
+        moved = {s.path for s in session.scalars(select(PageState)) if s.changed_at != old}
+    assert moved == {
+        "/locations/kirkwood-mo/",
+        "/neuropathic-pain-treatment/kirkwood-mo/",
+        "/ketamine-infusion-therapy/kirkwood-mo/",
+    }
+    response = client.get("/locations/florissant-mo/")
+    assert parsedate_to_datetime(response.headers["Last-Modified"]) == old.replace(tzinfo=UTC)
+    response = client.get("/locations/kirkwood-mo/")
+    assert parsedate_to_datetime(response.headers["Last-Modified"]).year >= 2026
