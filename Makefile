@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format serve bench postgres clean
+.PHONY: run test lint format serve bench postgres browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,14 @@ postgres:
 	   pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start) || \
 	  echo "WARNING: PostgreSQL is not running and could not be started"
 
-test: $(VENV)/.dev-installed postgres
+# Browser tests drive Debian's chromium; install it once when missing.
+browser:
+	@command -v chromium >/dev/null || \
+	  (apt-get install -y chromium >/dev/null 2>&1 || \
+	   (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null)) || \
+	  echo "WARNING: chromium could not be installed; browser tests will fail"
+
+test: $(VENV)/.dev-installed postgres browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
