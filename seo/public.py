@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
-from sqlalchemy.orm import Session
 
-from seo import models, queries, site, sitemaps
+from seo import feeds, site, sitemaps
 from seo.db import get_engine, get_session
 from seo.pages import Page
 
 bp = Blueprint("public", __name__)
 
 EXACT_PATHS = {"/robots.txt", "/sitemap.xml"}
-SITEMAP_NAME_RE = re.compile(r"^(?P<group>[a-z0-9-]+)-(?P<number>[1-9][0-9]*)$")
 CACHE_CONTROL = "public, max-age=300"
 
 
@@ -73,47 +69,25 @@ def robots() -> Response:
     return response
 
 
-def _sitemap_files() -> list[tuple[str, int, int, object]]:
-    """(file name, offset, limit, newest change) for every sitemap file."""
-    files = []
-    for group, count, _newest in queries.sitemap_groups(get_session()):
-        limit = current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
-        for number in range(1, sitemaps.chunk_count(count, limit) + 1):
-            files.append((f"{group}-{number}", (number - 1) * limit, limit, group))
-    return files
+def _sitemap_limit() -> int:
+    return current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
 
 
 @bp.route("/sitemap.xml")
 def sitemap_index() -> Response:
     session = get_session()
-    base = current_app.config["SITE_URL"]
-    entries = []
-    for name, offset, limit, group in _sitemap_files():
-        newest = queries.chunk_newest(session, group, offset, limit)
-        entries.append(
-            sitemaps.Entry(f"{base}/sitemaps/{name}.xml", models.as_utc(newest) if newest else None)
-        )
-    return Response("".join(sitemaps.write_index(entries)), mimetype="application/xml")
+    files = feeds.sitemap_files(session, _sitemap_limit())
+    text = feeds.sitemap_index(session, current_app.config["SITE_URL"], files)
+    return Response(text, mimetype="application/xml")
 
 
 @bp.route("/sitemaps/<name>.xml")
 def sitemap_file(name: str) -> Response:
-    match = SITEMAP_NAME_RE.match(name)
-    files = {f[0]: f for f in _sitemap_files()}
-    if not match or name not in files:
+    files = {f.name: f for f in feeds.sitemap_files(get_session(), _sitemap_limit())}
+    if name not in files:
         abort(404)
-    _name, offset, limit, group = files[name]
-    base = current_app.config["SITE_URL"]
-    engine = get_engine()
-
-    def generate():
-        # Its own session, so the stream holds a connection only while it is read.
-        with Session(engine) as session:
-            rows = queries.sitemap_rows(session, group, offset, limit)
-            entries = (sitemaps.Entry(base + path, models.as_utc(moment)) for path, moment in rows)
-            yield from sitemaps.write_urlset(entries)
-
-    return Response(generate(), mimetype="application/xml")
+    document = feeds.sitemap_document(get_engine(), current_app.config["SITE_URL"], files[name])
+    return Response(document, mimetype="application/xml")
 
 
 ERRORS = {

@@ -102,22 +102,49 @@ class Catalog:
                 return found
         return found
 
+    def page_specs(self) -> list[tuple[str, ...]]:
+        """A cheap list naming every public page, in a stable order, to split work by."""
+        specs: list[tuple[str, ...]] = [("home",), ("locations",)]
+        specs += [("state", code) for code, _name, _members in pages.group_by_state(self.locations)]
+        specs += [("location", loc.slug) for loc in self.locations]
+        for service in self.services:
+            specs.append(("service", service.slug))
+            specs += [("landing", service.slug, loc.slug) for loc in self.offering(service.slug)]
+        return specs
+
+    def compose(self, spec: tuple[str, ...]) -> pages.Page:
+        """Compose the page a spec names."""
+        site, locations = self.site, self.locations
+        kind = spec[0]
+        if kind == "home":
+            return pages.compose_home(site, self.services, locations)
+        if kind == "locations":
+            return pages.compose_locations_index(site, locations)
+        if kind == "state":
+            members = [loc for loc in locations if loc.state == spec[1]]
+            return pages.compose_state(site, spec[1], members)
+        if kind == "location":
+            return pages.compose_location(site, self.location(spec[1]), self.services, self.today)
+        service = self.service(spec[1])
+        article = self.articles[service.slug]
+        if kind == "service":
+            return pages.compose_service(site, service, article, self.offering(service.slug))
+        location = self.location(spec[2])
+        nearby = self.neighbours(service.slug, location)
+        return pages.compose_landing(site, service, location, article, nearby, self.today)
+
+    def location(self, slug: str) -> Location:
+        if not hasattr(self, "_location_index"):
+            self._location_index = {loc.slug: loc for loc in self.locations}
+        return self._location_index[slug]
+
+    def service(self, slug: str) -> pages.Service:
+        return next(s for s in self.services if s.slug == slug)
+
     def pages(self) -> Iterator[pages.Page]:
         """Compose every public page."""
-        site, locations = self.site, self.locations
-        yield pages.compose_home(site, self.services, locations)
-        yield pages.compose_locations_index(site, locations)
-        for code, _name, members in pages.group_by_state(locations):
-            yield pages.compose_state(site, code, members)
-        for location in locations:
-            yield pages.compose_location(site, location, self.services, self.today)
-        for service in self.services:
-            article = self.articles[service.slug]
-            offering = self.offering(service.slug)
-            yield pages.compose_service(site, service, article, offering)
-            for location in offering:
-                nearby = self.neighbours(service.slug, location)
-                yield pages.compose_landing(site, service, location, article, nearby, self.today)
+        for spec in self.page_specs():
+            yield self.compose(spec)
 
 
 def refresh_page_state(session: Session) -> tuple[int, int]:

@@ -1,0 +1,205 @@
+"""Static build: the server's own rendering written to disk, incrementally, then swapped in."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from seo import feeds, models, queries, site, sitemaps
+from seo.db import get_engine
+
+MANIFEST = ".manifest.json"
+CHUNK = 500  # pages per task: small enough to balance, large enough to amortise
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.pages} pages: {self.written} written, {self.unchanged} unchanged, "
+            f"{self.removed} removed in {self.seconds:.1f} s"
+        )
+
+
+@dataclass
+class _Job:
+    catalog: site.Catalog
+    new: Path
+    old: Path | None
+    manifest: dict[str, str]
+
+
+_job: _Job | None = None  # set before workers fork, so they inherit it
+
+
+def page_file(root: Path, path: str) -> Path:
+    """Where a page's path is written: <root>/<path>/index.html, never outside root."""
+    target = (root / path.strip("/") / "index.html").resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ValueError(f"page path {path!r} would be written outside the build folder")
+    return target
+
+
+def _render_chunk(specs: list[tuple[str, ...]]) -> list[tuple[str, str, str, bool]]:
+    """Render pages; link unchanged files from the old build, write the others."""
+    job = _job
+    assert job is not None
+    out = []
+    for spec in specs:
+        page = job.catalog.compose(spec)
+        body = site.render(page)
+        digest = site.fingerprint(body)
+        target = page_file(job.new, page.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        reused = False
+        if job.old is not None and job.manifest.get(page.path) == digest:
+            try:
+                os.link(page_file(job.old, page.path), target)
+                reused = True
+            except OSError:
+                reused = False
+        if not reused:
+            target.write_bytes(body)
+        out.append((page.path, site.sitemap_for(page), digest, not reused))
+    return out
+
+
+def _read_manifest(root: Path) -> dict[str, str]:
+    try:
+        return json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_state(session: Session, results: list[tuple[str, str, str, bool]]) -> None:
+    """Bring the page state table up to date with what was just rendered."""
+    states = queries.page_states(session)
+    now = models.utcnow()
+    seen = set()
+    for path, group, digest, _written in results:
+        seen.add(path)
+        state = states.get(path)
+        if state is None:
+            session.add(
+                models.PageState(path=path, sitemap=group, fingerprint=digest, changed_at=now)
+            )
+        elif state.fingerprint != digest:
+            state.fingerprint, state.changed_at = digest, now
+    for path, state in states.items():
+        if path not in seen:
+            session.delete(state)
+    session.commit()
+
+
+def _write_feeds(session: Session, root: Path) -> None:
+    base = current_app.config["SITE_URL"]
+    limit = current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
+    files = feeds.sitemap_files(session, limit)
+    (root / "sitemap.xml").write_text(feeds.sitemap_index(session, base, files), encoding="utf-8")
+    (root / "sitemaps").mkdir(exist_ok=True)
+    for item in files:
+        with open(root / "sitemaps" / f"{item.name}.xml", "w", encoding="utf-8") as handle:
+            handle.writelines(feeds.sitemap_document(get_engine(), base, item))
+    (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
+
+
+def _recover(outdir: Path) -> None:
+    """Finish a swap a crash interrupted: the previous build comes back."""
+    if not outdir.exists():
+        for old in sorted(outdir.parent.glob(f".{outdir.name}.old-*")):
+            old.rename(outdir)
+            break
+
+
+def build_site(
+    outdir: Path,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Write every public URL under outdir; only pages whose bytes changed are rewritten."""
+    global _job
+    started = time.perf_counter()
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(outdir)
+    old = outdir if outdir.is_dir() else None
+    manifest = _read_manifest(outdir) if old else {}
+    new = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
+    new.mkdir()
+    report = BuildReport()
+    try:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            catalog = site.Catalog(session)
+            specs = catalog.page_specs()
+            _job = _Job(catalog, new, old, manifest)
+            chunks = [specs[i : i + CHUNK] for i in range(0, len(specs), CHUNK)]
+            workers = workers or os.cpu_count() or 1
+            results: list[tuple[str, str, str, bool]] = []
+            if workers == 1 or len(chunks) == 1:
+                for chunk in chunks:
+                    results += _render_chunk(chunk)
+                    if progress:
+                        progress(len(results), len(specs))
+            else:
+                get_engine().dispose(close=False)  # children must not share pooled connections
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for part in pool.imap_unordered(_render_chunk, chunks):
+                        results += part
+                        if progress:
+                            progress(len(results), len(specs))
+            _record_state(session, results)
+            _write_feeds(session, new)
+        static = Path(current_app.static_folder or "")
+        if static.is_dir():
+            shutil.copytree(static, new / "static")
+        paths = {path: digest for path, _group, digest, _written in results}
+        (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
+        report.pages = len(results)
+        report.written = sum(1 for r in results if r[3])
+        report.unchanged = report.pages - report.written
+        report.removed = len(set(manifest) - set(paths))
+        _swap(new, outdir)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    finally:
+        _job = None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _swap(new: Path, outdir: Path) -> None:
+    """Put the new build in place; the old one stays whole until the last moment."""
+    if outdir.exists():
+        old = outdir.parent / f".{outdir.name}.old-{os.getpid()}"
+        outdir.rename(old)
+        new.rename(outdir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        new.rename(outdir)
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A one-line progress counter, for terminals only."""
+    sys.stderr.write(f"\rbuilding: {done}/{total} pages")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()

@@ -1,0 +1,110 @@
+"""`seo build`: the server's bytes on disk, incremental rebuilds, a whole previous build on failure."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from seo import build, site
+from seo.db import get_engine
+from seo.models import Location
+
+
+def built_files(root: Path) -> dict[str, Path]:
+    """URL path -> file, for every file of a build."""
+    files = {}
+    for file in root.rglob("*"):
+        if file.is_file() and file.name != build.MANIFEST:
+            rel = file.relative_to(root).as_posix()
+            url = "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+            files[url] = file
+    return files
+
+
+def run_build(app, outdir, **options) -> build.BuildReport:
+    with app.app_context():
+        return build.build_site(outdir, **options)
+
+
+def test_build_bytes_equal_the_server(app, client, tmp_path):
+    out = tmp_path / "site"
+    result = app.test_cli_runner().invoke(args=["seo", "build", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "49 pages: 49 written" in result.output
+    files = built_files(out)
+    assert {"/", "/robots.txt", "/sitemap.xml", "/static/site.css"} <= set(files)
+    assert "/neuropathic-pain-treatment/florissant-mo/" in files
+    assert len([u for u in files if u.endswith("/")]) == 49
+    for url, file in files.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.get_data() == file.read_bytes(), url
+        response.close()
+
+
+def test_parallel_build_equals_serial_build(app, tmp_path):
+    run_build(app, tmp_path / "one", workers=1)
+    run_build(app, tmp_path / "two", workers=2)
+    one, two = built_files(tmp_path / "one"), built_files(tmp_path / "two")
+    assert one.keys() == two.keys()
+    assert all(one[u].read_bytes() == two[u].read_bytes() for u in one)
+
+
+def edit(app, slug, **values):
+    with app.app_context(), Session(get_engine()) as session:
+        session.execute(update(Location).where(Location.slug == slug).values(**values))
+        session.commit()
+
+
+def test_rebuild_rewrites_only_changed_pages_and_deletes_gone_ones(app, tmp_path):
+    out = tmp_path / "site"
+    first = run_build(app, out)
+    assert (first.pages, first.written) == (49, 49)
+    untouched = out / "locations" / "florissant-mo" / "index.html"
+    inode = untouched.stat().st_ino
+    edit(app, "kirkwood-mo", intro="A fresh introduction for the Kirkwood clinic.")
+    second = run_build(app, out)
+    assert (second.written, second.unchanged, second.removed) == (3, 46, 0)
+    assert untouched.stat().st_ino == inode
+    assert b"A fresh introduction" in (out / "locations" / "kirkwood-mo" / "index.html").read_bytes()
+    edit(app, "kirkwood-mo", status="retired")
+    third = run_build(app, out)
+    assert third.removed == 3 and third.pages == 46
+    assert not (out / "locations" / "kirkwood-mo").exists()
+    assert b"kirkwood" not in (out / "sitemaps" / "locations-1.xml").read_bytes()
+
+
+def test_failed_build_leaves_previous_build_whole(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    run_build(app, out)
+    before = {u: f.read_bytes() for u, f in built_files(out).items()}
+    edit(app, "kirkwood-mo", intro="Changed text that must not appear.")
+    calls = {"n": 0}
+    real_render = site.render
+
+    def failing_render(page):
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise RuntimeError("disk on fire")
+        return real_render(page)
+
+    monkeypatch.setattr(site, "render", failing_render)
+    with pytest.raises(RuntimeError):
+        run_build(app, out, workers=1)
+    assert {u: f.read_bytes() for u, f in built_files(out).items()} == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
+
+
+def test_interrupted_swap_is_recovered(app, tmp_path):
+    out = tmp_path / "site"
+    run_build(app, out)
+    out.rename(tmp_path / ".site.old-123")  # as if killed between the two renames
+    report = run_build(app, out)
+    assert report.unchanged == 49
+
+
+@pytest.mark.parametrize("path", ["/../evil/", "/a/../../b/"])
+def test_page_paths_cannot_leave_the_build_folder(tmp_path, path):
+    with pytest.raises(ValueError):
+        build.page_file(tmp_path / "site", path)
