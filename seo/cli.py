@@ -104,5 +104,30 @@ def import_article_command(file: str, service_slug: str) -> None:
     click.echo(f"imported {article.title!r}: {len(article.sections)} sections")
 
 
+@seo.command("build")
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option(
+    "--workers", type=int, default=None, help="Processes to render with (default: all cores)."
+)
+@click.option("--strict", is_flag=True, help="Refuse to build while the audit reports errors.")
+def build_command(outdir: str, workers: int | None, strict: bool) -> None:
+    """Write every public URL, the sitemaps and robots.txt as a static file tree."""
+    from seo import build
+
+    if strict:
+        from seo import auditing
+
+        with _session() as session:
+            blocking = auditing.blocking_findings(session)
+        if blocking:
+            _fail(
+                [f"{f.path}: {f.rule}: {f.message}" for f in blocking]
+                + [f"build refused: {len(blocking)} error findings (see `seo audit`)"]
+            )
+    progress = build.terminal_progress if sys.stderr.isatty() else None
+    report = build.build_site(Path(outdir), workers=workers, progress=progress)
+    click.echo(report.summary())
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seo)
