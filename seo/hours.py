@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -90,6 +91,7 @@ def parse_opening_hours(text: str) -> list[OpeningRule]:
     return rules
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_opening_hours(text: str) -> str:
     """Validate opening hours and return them in one canonical spelling."""
     chunks = []
@@ -135,6 +137,7 @@ def parse_special_hours(text: str) -> list[SpecialHours]:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_special_hours(text: str) -> str:
     """Validate dated exceptions and return them sorted, in one canonical spelling."""
     by_day: dict[date, list[str]] = {}

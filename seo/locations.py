@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -160,8 +161,24 @@ def default_slug(city: str, state: str) -> str:
     return slugify(f"{city}-{state}", replacements=[["'", ""], ["’", ""], [".", ""]])
 
 
+# Ten digits in the notations people type: (314) 555-0101, 314-555-0101, +1 314.555.0101 ...
+NANP_RE = re.compile(r"^\s*(?:\+?1[\s.-]?)?\(?([2-9]\d\d)\)?[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})\s*$")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _valid_exchange(npa_nxx: str) -> bool:
+    """Whether an area code and exchange are in service (the line number never matters)."""
+    number = phonenumbers.parse(f"+1{npa_nxx}0100")
+    return phonenumbers.is_valid_number(number)
+
+
 def normalize_phone(raw: str) -> str:
     """Return the E.164 form of a US phone number or raise ValueError."""
+    match = NANP_RE.match(raw)
+    if match:  # the common case, without a full parse per row
+        if _valid_exchange(match[1] + match[2]):
+            return f"+1{match[1]}{match[2]}{match[3]}"
+        raise ValueError(f"{raw!r} is not a US phone number")
     try:
         number = phonenumbers.parse(raw, "US")
     except phonenumbers.NumberParseException:

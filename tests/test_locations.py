@@ -1,10 +1,14 @@
 """The one validator for CSV rows and admin form posts."""
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seo.locations import (
     COLUMNS,
     Location,
+    normalize_phone,
     parse_locations,
     protect_cell,
     unprotect_cell,
@@ -147,3 +151,28 @@ def test_export_then_parse_is_identity():
     parsed = parse_locations(text)
     assert parsed.errors == []
     assert parsed.rows == [(2, location)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(200, 999),
+    st.integers(0, 999),
+    st.integers(0, 9999),
+    st.sampled_from(
+        ["({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "+1 {a} {b} {c}", "1{a}{b}{c}"]
+    ),
+)
+def test_fast_phone_path_agrees_with_phonenumbers(area, exchange, line, notation):
+    raw = notation.format(a=f"{area:03d}", b=f"{exchange:03d}", c=f"{line:04d}")
+    try:
+        expected = phonenumbers.format_number(
+            phonenumbers.parse(raw, "US"), phonenumbers.PhoneNumberFormat.E164
+        )
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(raw, "US"))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if valid:
+        assert normalize_phone(raw) == expected
+    else:
+        with pytest.raises(ValueError):
+            normalize_phone(raw)
