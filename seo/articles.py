@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -284,9 +285,16 @@ def compile_article(article: Article) -> CompiledArticle:
     return CompiledArticle(article, template, _questions(article))
 
 
+@functools.lru_cache(maxsize=4096)
+def _small_template(source: str):
+    return _sandbox.from_string(source)
+
+
 def fill(source: str, values: Mapping[str, str]) -> str:
     """Fill placeholders in one short piece of staff text (a title, a heading)."""
-    return _sandbox.from_string(source).render(**values)
+    if "{" not in source:
+        return source
+    return _small_template(source).render(**values)
 
 
 def plain_text(html: str) -> str:

@@ -150,8 +150,9 @@ def build_site(
             catalog = site.Catalog(session)
             specs = catalog.page_specs()
             _job = _Job(catalog, new, old, manifest)
-            chunks = [specs[i : i + CHUNK] for i in range(0, len(specs), CHUNK)]
             workers = workers or os.cpu_count() or 1
+            size = max(1, min(CHUNK, -(-len(specs) // (workers * 4))))
+            chunks = [specs[i : i + size] for i in range(0, len(specs), size)]
             results: list[tuple[str, str, str, bool]] = []
             if workers == 1 or len(chunks) == 1:
                 for chunk in chunks:

@@ -148,6 +148,7 @@ def normalize_special_hours(text: str) -> str:
     return "; ".join(f"{d.isoformat()} {','.join(v)}" for d, v in sorted(by_day.items()))
 
 
+@functools.lru_cache(maxsize=4096)
 def week_table(text: str) -> list[tuple[str, list[str]]]:
     """Return (day name, ['9:00 AM – 5:00 PM', ...]) for Monday..Sunday; empty = closed."""
     table: dict[str, list[tuple[str, str]]] = {code: [] for code in DAY_CODES}
@@ -160,6 +161,7 @@ def week_table(text: str) -> list[tuple[str, list[str]]]:
     ]
 
 
+@functools.lru_cache(maxsize=4096)
 def upcoming_special_hours(text: str, today: date, days: int = 60) -> list[SpecialHours]:
     """Return the dated exceptions from today up to `days` ahead."""
     until = today + timedelta(days=days)

@@ -1,0 +1,112 @@
+"""Static build of N landing pages: `seo build` (cold, then after one edit) and Frozen-Flask."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_import import csv_text
+from common import ROOT, app_on, database
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from seo import importer
+from seo.db import get_engine
+from seo.models import Location
+
+
+def load(app, landing_pages: int) -> None:
+    """Half as many locations as landing pages: every location offers both services."""
+    with app.app_context(), Session(get_engine()) as session:
+        report = importer.import_locations(session, csv_text(landing_pages // 2))
+        assert report.ok, report.errors[:3]
+
+
+def timed_build(url: str, outdir: Path, workers: int) -> dict:
+    """Run `seo build` in a fresh process, so peak memory is the build's own."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
+    command = [sys.executable, "-m", "flask", "--app", "app", "seo", "build", str(outdir),
+               "--workers", str(workers)]  # fmt: skip
+    started = time.perf_counter()
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(result.stderr)
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return {"seconds": seconds, "summary": result.stdout.strip(), "peak_mb": peak_kb / 1024}
+
+
+def frozen_flask(url: str, outdir: Path) -> dict:
+    script = f"""
+import time
+from flask_frozen import Freezer
+from seo import create_app, site
+from seo.db import get_engine
+from sqlalchemy.orm import Session
+app = create_app({{"DATABASE_URL": {url!r}, "SECRET_KEY": "bench",
+                  "FREEZER_DESTINATION": {str(outdir)!r}, "FREEZER_IGNORE_404_NOT_FOUND": True}})
+freezer = Freezer(app, with_no_argument_rules=False, log_url_for=False)
+@freezer.register_generator
+def page():
+    with app.app_context(), Session(get_engine()) as session:
+        for spec_page in site.Catalog(session).pages():
+            yield "public.page", {{"path": spec_page.path.strip("/")}}
+started = time.perf_counter()
+count = len(freezer.freeze())
+print(count, time.perf_counter() - started)
+"""
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", sys.executable, "-c", script],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode:
+        raise SystemExit(result.stderr[-2000:])
+    count, seconds = result.stdout.split()
+    return {"pages": int(count), "seconds": float(seconds),
+            "peak_mb": int(result.stderr.strip().splitlines()[-1]) / 1024}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--landing-pages", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--database", default="sqlite")
+    parser.add_argument("--frozen-flask", action="store_true")
+    args = parser.parse_args()
+    results: dict = {"landing_pages": args.landing_pages, "workers": args.workers}
+    with database(args.database) as url, tempfile.TemporaryDirectory() as folder:
+        app = app_on(url)
+        load(app, args.landing_pages)
+        out = Path(folder) / "site"
+        cold = timed_build(url, out, args.workers)
+        total = int(cold["summary"].split()[0])
+        cold["pages_per_second"] = total / cold["seconds"]
+        results["cold"] = cold
+        with app.app_context(), Session(get_engine()) as session:
+            session.execute(
+                update(Location)
+                .where(Location.slug == "clinic-0-mo")
+                .values(intro="One edited introduction, and nothing else.")
+            )
+            session.commit()
+        results["after_one_edit"] = timed_build(url, out, args.workers)
+        results["no_change"] = timed_build(url, out, args.workers)
+        if args.frozen_flask:
+            frozen = frozen_flask(url, Path(folder) / "frozen")
+            frozen["pages_per_second"] = frozen["pages"] / frozen["seconds"]
+            results["frozen_flask"] = frozen
+        shutil.rmtree(out, ignore_errors=True)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
