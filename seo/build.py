@@ -160,7 +160,7 @@ def build_site(
                     if progress:
                         progress(len(results), len(specs))
             else:
-                get_engine().dispose(close=False)  # children must not share pooled connections
+                # Workers only compose and render from memory; they never touch the database.
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
                     for part in pool.imap_unordered(_render_chunk, chunks):
                         results += part
