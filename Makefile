@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format serve bench postgres browser clean
+.PHONY: run test lint format serve bench postgres redis browser clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,13 @@ browser:
 	   (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null)) || \
 	  echo "WARNING: chromium could not be installed; browser tests will fail"
 
-test: $(VENV)/.dev-installed postgres browser
+# Redis backs the shared page cache test; start the machine's server when it is down.
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+	    >/dev/null 2>&1 || echo "WARNING: Redis is not running and could not be started"
+
+test: $(VENV)/.dev-installed postgres redis browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from seo import feeds, site, sitemaps
+from seo import cache, feeds, queries, site, sitemaps
 from seo.db import get_engine, get_session
 from seo.pages import Page
 
@@ -36,22 +36,45 @@ def canonical_redirect() -> Response | None:
     return redirect(canonical + ("?" + query if query else ""), code=301)
 
 
+def _conditional(body: bytes, fingerprint: str, changed_at) -> Response:
+    response = Response(body, mimetype="text/html")
+    response.set_etag(fingerprint)
+    response.last_modified = changed_at
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response.make_conditional(request)
+
+
 def page_response(page: Page) -> Response:
     """Render a page and answer with ETag, Last-Modified and a 304 when the client has it."""
     session = get_session()
     body = site.render(page)
     state = site.page_state_for(session, page, body)
-    response = Response(body, mimetype="text/html")
-    response.set_etag(state.fingerprint)
-    response.last_modified = site.last_modified(state)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response.make_conditional(request)
+    day = site.today().isoformat()
+    cache.get_cache().set(cache.page_key(page.path, state.fingerprint, day), body)
+    return _conditional(body, state.fingerprint, site.last_modified(state))
+
+
+def _from_cache(path: str) -> Response | None:
+    """Answer from the page cache when the page's current fingerprint is cached."""
+    state = queries.page_state(get_session(), path)
+    if state is None:
+        return None
+    if request.if_none_match and state.fingerprint in request.if_none_match:
+        return _conditional(b"", state.fingerprint, site.last_modified(state))
+    body = cache.get_cache().get(cache.page_key(path, state.fingerprint, site.today().isoformat()))
+    if body is None:
+        return None
+    return _conditional(body, state.fingerprint, site.last_modified(state))
 
 
 @bp.route("/", defaults={"path": ""})
 @bp.route("/<path:path>/")
 def page(path: str) -> Response:
-    outcome = site.resolve(get_session(), "/" + path)
+    canonical = "/" + path + "/" if path else "/"
+    cached = _from_cache(canonical)
+    if cached is not None:
+        return cached
+    outcome = site.resolve(get_session(), canonical)
     if outcome is None:
         abort(404)
     if isinstance(outcome, site.Redirect):
