@@ -1,0 +1,110 @@
+"""The reference static build: Hugo building the same landing pages from the same data.
+
+Hugo's fastest set-up for this job: location data in front matter, the shared article
+in a cached partial (filled per page with `replace`), one equivalent single-page layout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT
+from generate import rows
+
+from seo.articles import compile_article, parse_article
+from seo.hours import week_table
+
+LAYOUT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }}</title><meta name="description" content="{{ .Params.description }}">
+<link rel="canonical" href="{{ .Permalink }}">
+<meta property="og:title" content="{{ .Title }}"><meta property="og:url" content="{{ .Permalink }}">
+<link rel="stylesheet" href="/static/site.css">
+<script type="application/ld+json">{{ dict "@context" "https://schema.org" "@type" "MedicalClinic"
+ "name" .Params.name "telephone" .Params.phone "url" .Permalink
+ "address" (dict "@type" "PostalAddress" "streetAddress" .Params.street "addressLocality" .Params.city
+ "addressRegion" .Params.state "postalCode" .Params.zip) | jsonify | safeJS }}</script>
+</head><body><main><h1>{{ .Params.heading }}</h1><p class="lead">{{ .Params.intro }}</p>
+{{ $a := partialCached (printf "article-%s.html" .Section) . .Section }}
+{{ replace (replace $a "@@city@@" .Params.city) "@@state@@" .Params.state | safeHTML }}
+<section class="nap"><p>{{ .Params.name }}<br>{{ .Params.street }}<br>{{ .Params.city }},
+{{ .Params.state }} {{ .Params.zip }}</p><a href="tel:{{ .Params.phone }}">Call</a>
+<table class="hours">{{ range .Params.hours }}<tr><th>{{ index . 0 }}</th><td>{{ index . 1 }}</td></tr>{{ end }}</table>
+<ul>{{ range .Params.nearby }}<li><a href="{{ .path }}">{{ .name }}</a></li>{{ end }}</ul>
+</section></main></body></html>
+"""
+
+
+def make_site(root: Path, landing_pages: int) -> None:
+    services = json.loads((ROOT / "content" / "services.json").read_text())
+    (root / "layouts" / "_default").mkdir(parents=True)
+    (root / "layouts" / "partials").mkdir(parents=True)
+    (root / "layouts" / "_default" / "single.html").write_text(LAYOUT)
+    (root / "layouts" / "_default" / "list.html").write_text("{{ .Title }}")
+    (root / "hugo.toml").write_text(
+        'baseURL = "https://clinics.example/"\ndisableKinds = ["taxonomy", "term", "RSS"]\n'
+    )
+    locations = list(rows(landing_pages // 2))
+    for service in services:
+        text = (ROOT / "content" / "articles" / service["article"]).read_text()
+        html = compile_article(parse_article(text)).render(
+            {"city": "@@city@@", "state": "@@state@@", "location_name": "@@city@@ clinic",
+             "state_name": "", "street_address": "", "postal_code": "", "phone": "",
+             "service_name": service["name"]}  # fmt: skip
+        )
+        (root / "layouts" / "partials" / f"article-{service['slug']}.html").write_text(html)
+        folder = root / "content" / service["slug"]
+        folder.mkdir(parents=True)
+        for n, loc in enumerate(locations):
+            values = {"city": loc["city"], "state": loc["state"], "location_name": loc["name"]}
+            nearby = [locations[(n + k) % len(locations)] for k in range(1, 5)]
+            front = {
+                "title": service["title_pattern"].format(**values, service_name=service["name"]),
+                "description": service["description_pattern"].format(
+                    **values, service_name=service["name"]
+                ),
+                "heading": service["heading_pattern"].format(**values),
+                "name": loc["name"], "street": loc["street_address"], "city": loc["city"],
+                "state": loc["state"], "zip": loc["postal_code"], "phone": loc["phone"],
+                "intro": loc["intro"],
+                "hours": [[d, ", ".join(r) or "Closed"] for d, r in week_table(loc["opening_hours"])],
+                "nearby": [{"name": x["name"], "path": f"/{service['slug']}/{x['slug']}/"}
+                           for x in nearby],
+            }  # fmt: skip
+            (folder / f"{loc['slug']}.md").write_text(json.dumps(front) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--landing-pages", type=int, default=10_000)
+    args = parser.parse_args()
+    hugo = shutil.which("hugo")
+    if not hugo:
+        raise SystemExit("hugo is not installed: apt-get install hugo")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        make_site(root, args.landing_pages)
+        started = time.perf_counter()
+        result = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", hugo, "--quiet", "-s", str(root), "-d", str(root / "out")],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        if result.returncode:
+            raise SystemExit(result.stderr[-3000:])
+        peak = int(result.stderr.strip().splitlines()[-1]) / 1024
+        pages = sum(1 for _ in (root / "out").rglob("index.html"))
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[1]
+    print(json.dumps({"hugo": version, "landing_pages": args.landing_pages, "pages": pages,
+                      "seconds": round(seconds, 2), "pages_per_second": round(pages / seconds),
+                      "peak_mb": round(peak)}, indent=2))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""Production server settings for `make serve` (gunicorn), overridable from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
+# Gunicorn's rule of thumb for sync workers: two per core, plus one.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+keepalive = 5
+max_requests = 10_000  # recycle workers now and then, so memory stays flat
+max_requests_jitter = 1_000
+accesslog = os.environ.get("ACCESS_LOG") or None
+# No preload: each worker opens its own database connections after the fork.
+preload_app = False
