@@ -22,6 +22,19 @@ run: $(VENV)/.installed
 	$(FLASK) seo init
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production server: gunicorn with the settings in gunicorn.conf.py (PORT, WEB_CONCURRENCY).
+serve: $(VENV)/.installed
+	$(FLASK) seo init
+	$(BIN)/gunicorn -c gunicorn.conf.py app:app
+
+# Benchmarks; results and commands are recorded in docs/BENCHMARKS.md.
+bench: $(VENV)/.dev-installed postgres
+	cd bench && ../$(BIN)/python bench_build.py --landing-pages 10000 --frozen-flask
+	cd bench && ../$(BIN)/python bench_import.py --count 100000
+	cd bench && ../$(BIN)/python bench_serve.py
+	cd bench && ../$(BIN)/python bench_sitemaps.py --urls 1000000
+	$(BIN)/python bench/bench_admin_list.py
+
 # Start the machine's PostgreSQL server when it is down; the tests report loudly if it cannot run.
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \

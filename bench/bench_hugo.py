@@ -28,14 +28,16 @@ LAYOUT = """<!doctype html>
 <link rel="stylesheet" href="/static/site.css">
 <script type="application/ld+json">{{ dict "@context" "https://schema.org" "@type" "MedicalClinic"
  "name" .Params.name "telephone" .Params.phone "url" .Permalink
- "address" (dict "@type" "PostalAddress" "streetAddress" .Params.street "addressLocality" .Params.city
+ "address" (dict "@type" "PostalAddress" "streetAddress" .Params.street
+ "addressLocality" .Params.city
  "addressRegion" .Params.state "postalCode" .Params.zip) | jsonify | safeJS }}</script>
 </head><body><main><h1>{{ .Params.heading }}</h1><p class="lead">{{ .Params.intro }}</p>
 {{ $a := partialCached (printf "article-%s.html" .Section) . .Section }}
 {{ replace (replace $a "@@city@@" .Params.city) "@@state@@" .Params.state | safeHTML }}
 <section class="nap"><p>{{ .Params.name }}<br>{{ .Params.street }}<br>{{ .Params.city }},
 {{ .Params.state }} {{ .Params.zip }}</p><a href="tel:{{ .Params.phone }}">Call</a>
-<table class="hours">{{ range .Params.hours }}<tr><th>{{ index . 0 }}</th><td>{{ index . 1 }}</td></tr>{{ end }}</table>
+<table class="hours">{{ range .Params.hours }}<tr><th>{{ index . 0 }}</th>
+<td>{{ index . 1 }}</td></tr>{{ end }}</table>
 <ul>{{ range .Params.nearby }}<li><a href="{{ .path }}">{{ .name }}</a></li>{{ end }}</ul>
 </section></main></body></html>
 """
@@ -54,9 +56,16 @@ def make_site(root: Path, landing_pages: int) -> None:
     for service in services:
         text = (ROOT / "content" / "articles" / service["article"]).read_text()
         html = compile_article(parse_article(text)).render(
-            {"city": "@@city@@", "state": "@@state@@", "location_name": "@@city@@ clinic",
-             "state_name": "", "street_address": "", "postal_code": "", "phone": "",
-             "service_name": service["name"]}  # fmt: skip
+            {
+                "city": "@@city@@",
+                "state": "@@state@@",
+                "location_name": "@@city@@ clinic",
+                "state_name": "",
+                "street_address": "",
+                "postal_code": "",
+                "phone": "",
+                "service_name": service["name"],
+            }  # fmt: skip
         )
         (root / "layouts" / "partials" / f"article-{service['slug']}.html").write_text(html)
         folder = root / "content" / service["slug"]
@@ -73,7 +82,10 @@ def make_site(root: Path, landing_pages: int) -> None:
                 "name": loc["name"], "street": loc["street_address"], "city": loc["city"],
                 "state": loc["state"], "zip": loc["postal_code"], "phone": loc["phone"],
                 "intro": loc["intro"],
-                "hours": [[d, ", ".join(r) or "Closed"] for d, r in week_table(loc["opening_hours"])],
+                "hours": [
+                    [day, ", ".join(ranges) or "Closed"]
+                    for day, ranges in week_table(loc["opening_hours"])
+                ],
                 "nearby": [{"name": x["name"], "path": f"/{service['slug']}/{x['slug']}/"}
                            for x in nearby],
             }  # fmt: skip
@@ -92,7 +104,8 @@ def main() -> None:
         make_site(root, args.landing_pages)
         started = time.perf_counter()
         result = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", hugo, "--quiet", "-s", str(root), "-d", str(root / "out")],
+            ["/usr/bin/time", "-f", "%M", hugo, "--quiet", "-s", str(root),
+             "-d", str(root / "out")],
             capture_output=True, text=True,
         )  # fmt: skip
         seconds = time.perf_counter() - started

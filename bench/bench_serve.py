@@ -71,7 +71,7 @@ def main() -> None:
                 server.terminate()
                 server.wait()
     ratio = results["landing page"]["rps"] / results["hello world"]["rps"]
-    print(f"| route | requests/s | p50 | p99 | non-2xx | socket errors |")
+    print("| route | requests/s | p50 | p99 | non-2xx | socket errors |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, r in results.items():
         print(f"| {name} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['non_2xx']} | "

@@ -15,8 +15,7 @@ STATES = [
     ("OH", 39.96, -83.0, "614"), ("TN", 36.2, -86.8, "615"), ("GA", 33.7, -84.4, "404"),
     ("CO", 39.7, -105.0, "303"), ("AZ", 33.4, -112.1, "602"), ("WA", 47.6, -122.3, "206"),
 ]  # fmt: skip
-TOWNS = ["Riverside", "Fairview", "Oak Grove", "Maplewood", "Springdale", "Lakeview",
-         "Georgetown", "Clinton", "Franklin", "Greenville", "Salem", "Madison", "Ashland"]  # fmt: skip
+TOWNS = "Riverside Fairview Oakdale Maplewood Springdale Lakeview Georgetown Clinton".split()
 WORDS = (
     "parking elevator entrance bus route highway exit pharmacy library park river bridge "
     "school hospital plaza market museum stadium courthouse station garden trail clinic "

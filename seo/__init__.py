@@ -26,9 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
-    from seo import cli, db, public
+    from seo import admin, cache, cli, db, public
 
     db.init_app(app)
+    cache.init_app(app)
     app.register_blueprint(public.bp)
+    admin.init_app(app)
     cli.init_app(app)
     return app

@@ -131,3 +131,48 @@ def build_command(outdir: str, workers: int | None, strict: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seo)
+
+
+@seo.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor", show_default=True)
+def create_user_command(email: str, role: str) -> None:
+    """Create a staff account (password from SEO_PASSWORD or a prompt)."""
+    import os
+
+    from seo.admin.auth import AccountError, create_user
+
+    password = os.environ.get("SEO_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    migrate.upgrade(get_engine())
+    with _session() as session:
+        try:
+            user, created = create_user(session, email, password, role)
+        except AccountError as exc:
+            _fail([f"create-user: {exc}"])
+    verb = "created" if created else "updated password and role of"
+    click.echo(f"{verb} {user.email} ({user.role})")
+
+
+@seo.command("audit")
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def audit_command(output: str) -> None:
+    """Check every published page; exit status 1 when any finding is an error."""
+    from seo import audit, auditing
+
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(done: int, total: int) -> None:
+            if done % 200 == 0 or done == total:
+                click.echo(f"\raudited {done}/{total} pages", err=True, nl=done == total)
+
+    with _session() as session:
+        findings, pages = auditing.run_audit(session, progress=progress)
+    formatter = audit.format_json if output == "json" else audit.format_text
+    click.echo(formatter(findings, pages), nl=False)
+    if any(f.level == audit.ERROR for f in findings):
+        sys.exit(1)

@@ -29,4 +29,11 @@ def defaults(instance_path: str) -> dict:
         "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
         "LOCATIONS_CSV": str(Path(__file__).resolve().parent.parent / "locations.csv"),
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # CSRF stays on in tests too: the tests sign in through the real form.
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a working day on one form
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
     }

@@ -15,16 +15,18 @@ from seo import models, queries, sitemaps
 class SitemapFile:
     name: str  # e.g. "neuropathic-pain-treatment-1"
     group: str
-    offset: int
-    limit: int
+    start: str  # first path in the file
+    end: str | None  # first path of the next file
 
 
 def sitemap_files(session: Session, limit: int = sitemaps.SITEMAP_URL_LIMIT) -> list[SitemapFile]:
     """Every sitemap file: one group per service (plus one for location pages), chunked."""
     files = []
     for group, count, _newest in queries.sitemap_groups(session):
-        for number in range(1, sitemaps.chunk_count(count, limit) + 1):
-            files.append(SitemapFile(f"{group}-{number}", group, (number - 1) * limit, limit))
+        starts = queries.chunk_starts(session, group, limit, count)
+        ends = [*starts[1:], None]
+        for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
+            files.append(SitemapFile(f"{group}-{number}", group, start, end))
     return files
 
 
@@ -32,7 +34,7 @@ def sitemap_index(session: Session, site_url: str, files: list[SitemapFile]) -> 
     """The sitemap index: one entry per file, its lastmod the newest change inside it."""
     entries = []
     for item in files:
-        newest = queries.chunk_newest(session, item.group, item.offset, item.limit)
+        newest = queries.chunk_newest(session, item.group, item.start, item.end)
         entries.append(
             sitemaps.Entry(
                 f"{site_url}/sitemaps/{item.name}.xml", models.as_utc(newest) if newest else None
@@ -44,6 +46,5 @@ def sitemap_index(session: Session, site_url: str, files: list[SitemapFile]) -> 
 def sitemap_document(engine: Engine, site_url: str, item: SitemapFile) -> Iterator[str]:
     """Stream one sitemap file from its own session, holding a connection only while read."""
     with Session(engine) as session:
-        rows = queries.sitemap_rows(session, item.group, item.offset, item.limit)
-        entries = (sitemaps.Entry(site_url + path, models.as_utc(moment)) for path, moment in rows)
-        yield from sitemaps.write_urlset(entries)
+        rows = queries.sitemap_rows(session, item.group, item.start, item.end)
+        yield from sitemaps.write_urlset_rows(site_url, rows)

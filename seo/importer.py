@@ -9,9 +9,19 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from seo import models, queries
+from seo import history, models, queries
 from seo.articles import Article, ArticleError, check_template, parse_article
 from seo.locations import RowError, parse_locations, write_locations
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What an import does to one location: created, updated, unchanged or retired."""
+
+    action: str
+    slug: str
+    row: int | None = None  # file line; None for a location the file leaves out
+    fields: tuple[str, ...] = ()  # the columns that change
 
 
 @dataclass
@@ -21,6 +31,7 @@ class ImportReport:
     unchanged: int = 0
     retired: int = 0
     errors: list[RowError] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -34,9 +45,16 @@ class ImportReport:
 
 
 def import_locations(
-    session: Session, text: str, *, dry_run: bool = False, retire_missing: bool = False
+    session: Session,
+    text: str,
+    *,
+    dry_run: bool = False,
+    retire_missing: bool = False,
+    user: str = "cli",
 ) -> ImportReport:
-    """Validate a whole locations file, then upsert it by slug in one transaction."""
+    """Validate a whole locations file, then upsert it by slug in one transaction.
+
+    Every written location is recorded in the change history under `user`."""
     existing = queries.locations_by_slug(session)
     parsed = parse_locations(
         text, known_services=queries.service_slugs(session), existing_slugs=existing.keys()
@@ -46,7 +64,8 @@ def import_locations(
         return report
     now = models.utcnow()
     in_file = set()
-    for _row, value in parsed.rows:
+    written: list[tuple[str, models.Location, dict | None]] = []
+    for row_no, value in parsed.rows:
         in_file.add(value.slug)
         row = existing.get(value.slug)
         if row is None:
@@ -54,25 +73,48 @@ def import_locations(
             row.assign(value)
             session.add(row)
             report.created += 1
+            report.outcomes.append(RowOutcome("created", value.slug, row_no))
+            written.append(("create", row, None))
             continue
         before = row.to_core()
         if before == value:
             report.unchanged += 1
+            report.outcomes.append(RowOutcome("unchanged", value.slug, row_no))
             continue
+        snapshot = history.location_snapshot(row)
         row.assign(value)
         row.updated_at = now
+        changed = tuple(history.diff(snapshot, history.location_snapshot(row)))
         if value.status == "retired" and before.status != "retired":
             report.retired += 1
+            report.outcomes.append(RowOutcome("retired", value.slug, row_no, changed))
         else:
             report.updated += 1
+            report.outcomes.append(RowOutcome("updated", value.slug, row_no, changed))
+        written.append(("import", row, snapshot))
     if retire_missing:
         for slug, row in existing.items():
             if slug not in in_file and row.status != "retired":
+                snapshot = history.location_snapshot(row)
                 row.status, row.updated_at = "retired", now
                 report.retired += 1
+                report.outcomes.append(RowOutcome("retired", slug, None, ("status",)))
+                written.append(("retire", row, snapshot))
     if dry_run:
         session.rollback()
         return report
+    session.flush()
+    for action, row, before in written:
+        history.record(
+            session,
+            user=user,
+            entity="location",
+            entity_id=row.id,
+            label=row.slug,
+            action=action,
+            before=before,
+            after=history.location_snapshot(row),
+        )
     session.commit()
     return report
 
@@ -99,14 +141,26 @@ def save_article(session: Session, service: models.Service, article: Article) ->
     service.updated_at = models.utcnow()
 
 
-def import_article(session: Session, service_slug: str, text: str) -> Article:
+def import_article(session: Session, service_slug: str, text: str, user: str = "cli") -> Article:
     """Parse an article and make it the service's article, or raise ArticleError."""
     service = queries.service_by_slug(session, service_slug)
     if service is None:
         known = ", ".join(queries.service_slugs(session)) or "none yet"
         raise ArticleError([f"no service has the slug {service_slug!r}; known: {known}"])
     article = parse_article(text)
+    before = history.service_snapshot(service)
     save_article(session, service, article)
+    session.flush()
+    history.record(
+        session,
+        user=user,
+        entity="service",
+        entity_id=service.id,
+        label=service.slug,
+        action="import",
+        before=before,
+        after=history.service_snapshot(service),
+    )
     session.commit()
     return article
 

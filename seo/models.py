@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from seo import articles, pages
@@ -113,6 +124,16 @@ class Location(Base):
     redirect_to: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Bumped by every UPDATE, which also checks the version it loaded (optimistic locking):
+    # a save based on a stale copy matches no row and raises StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_locations_name_id", "name", "id"),
+        Index("ix_locations_city_id", "city", "id"),
+        Index("ix_locations_updated_at_id", "updated_at", "id"),
+    )
 
     VALUE_FIELDS = tuple(c for c in core.COLUMNS if c != "services")
 
@@ -142,8 +163,116 @@ class PageState(Base):
     """A public page's content fingerprint and when its content last changed."""
 
     __tablename__ = "page_state"
+    # Sitemaps read one group in path order, chunk by chunk.
+    __table_args__ = (Index("ix_page_state_sitemap_path", "sitemap", "path"),)
 
     path: Mapped[str] = mapped_column(String(300), primary_key=True)
-    sitemap: Mapped[str] = mapped_column(String(100), index=True)
+    sitemap: Mapped[str] = mapped_column(String(100))
     fingerprint: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- staff workspace ----------------------------------------------------------------
+
+ROLES = ("editor", "admin")
+
+
+class User(Base):
+    """A staff account; the password is stored only as a werkzeug hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="editor")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    # The four members Flask-Login expects, without importing it here.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Change(Base):
+    """One recorded change: who, when, which fields from what to what, and the result."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[str] = mapped_column(String(254))
+    entity: Mapped[str] = mapped_column(String(20))  # location | service | override
+    entity_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    action: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
+    snapshot: Mapped[str] = mapped_column(Text, default="{}")  # JSON state after the change
+
+
+class PageOverride(Base):
+    """Staff choices for one service at one location: intro, extra Q&A, noindex, excluded."""
+
+    __tablename__ = "page_overrides"
+    __table_args__ = (UniqueConstraint("service_id", "location_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    location_id: Mapped[int] = mapped_column(
+        ForeignKey("locations.id", ondelete="CASCADE"), index=True
+    )
+    intro: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[str] = mapped_column(Text, default="")  # "Question?\nAnswer" blocks
+    noindex: Mapped[bool] = mapped_column(Boolean, default=False)
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    service: Mapped[Service] = relationship()
+    location: Mapped[Location] = relationship()
+
+    def to_core(self) -> pages.Override:
+        return pages.Override(
+            intro=self.intro,
+            questions=pages.parse_questions(self.questions)[0],
+            noindex=self.noindex,
+            excluded=self.excluded,
+        )
+
+
+class Upload(Base):
+    """An uploaded locations file kept between its dry-run preview and the confirmation."""
+
+    __tablename__ = "uploads"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    retire_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def location_columns(value: core.Location) -> dict:
+    """A core Location as the locations table's column values."""
+    columns = {f: getattr(value, f) for f in Location.VALUE_FIELDS}
+    columns["services"] = ";".join(value.services)
+    return columns
+
+
+def location_from_columns(row) -> core.Location:
+    """A core Location from a row holding the value columns."""
+    mapping = row._mapping
+    return core.Location(
+        **{f: mapping[f] for f in Location.VALUE_FIELDS},
+        services=tuple(s for s in mapping["services"].split(";") if s),
+    )

@@ -48,6 +48,46 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Override:
+    """Staff choices for one landing page (one service at one location)."""
+
+    intro: str = ""  # replaces the location's intro on this page
+    questions: tuple[Question, ...] = ()  # shown on the page and in FAQPage
+    noindex: bool = False
+    excluded: bool = False  # the page does not exist
+
+
+def parse_questions(text: str) -> tuple[tuple[Question, ...], list[str]]:
+    """Read "Question?" lines each followed by answer lines, blocks split by blank lines."""
+    questions, problems = [], []
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    for number, block in enumerate(blocks, start=1):
+        question, _, answer = block.partition("\n")
+        question, answer = question.strip(), " ".join(answer.split())
+        if not question.endswith("?"):
+            problems.append(f"question {number}: the first line must be a question ending in ?")
+        elif not answer:
+            problems.append(f"question {number}: write the answer on the lines below it")
+        else:
+            questions.append(Question(question, answer))
+    return tuple(questions), problems
+
+
+def without_excluded(
+    location: Location, excluded: set[str], all_services: Sequence[str]
+) -> Location:
+    """The location as offering only the services whose pages are not excluded."""
+    if not excluded:
+        return location
+    from dataclasses import replace
+
+    offered = location.services or tuple(all_services)
+    kept = tuple(s for s in offered if s not in excluded)
+    # An empty tuple means "every service"; ("",) offers none (no service has an empty slug).
+    return replace(location, services=kept or ("",))
+
+
+@dataclass(frozen=True)
 class Link:
     name: str
     path: str
@@ -114,14 +154,14 @@ def pattern_values(service: Service | None, location: Location) -> dict[str, str
     }
 
 
+class _KeepUnknown(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def format_pattern(pattern: str, values: dict[str, str]) -> str:
     """Fill a `{city}`-style pattern; unknown names stay visible rather than vanish."""
-
-    class Keep(dict):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
-    return pattern.format_map(Keep(values))
+    return pattern.format_map(_KeepUnknown(values))
 
 
 def distance_km(a: Location, b: Location) -> float:
@@ -194,6 +234,7 @@ def compose_landing(
     article: CompiledArticle,
     neighbours: Sequence[Location],
     today: date,
+    override: Override | None = None,
 ) -> Page:
     """Compose the landing page of one service at one location."""
     from seo.schema_org import landing_graph
@@ -212,6 +253,7 @@ def compose_landing(
         Link(service.name, path),
     )
     facts = location_facts(location, today)
+    override = override or Override()
     page = Page(
         kind="landing",
         path=path,
@@ -222,8 +264,10 @@ def compose_landing(
         breadcrumbs=crumbs,
         graph={},
         og_type="article",
+        noindex=override.noindex,
         data={
             **facts,
+            "intro": override.intro or location.intro,
             "service": service,
             "keyword": format_pattern(service.keyword_pattern, values).lower(),
             "article_title": fill(article.article.title, values),
@@ -231,7 +275,9 @@ def compose_landing(
             "questions": [
                 Question(fill(q.question, values), fill(q.answer, values))
                 for q in article.questions
-            ],
+            ]
+            + list(override.questions),
+            "extra_questions": list(override.questions),
             "nearby": [
                 Link(n.name, landing_path(service.slug, n.slug), f"{n.city}, {n.state}")
                 for n in neighbours

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from seo import cache, feeds, queries, site, sitemaps
+from seo import cache, feeds, models, queries, site, sitemaps
 from seo.db import get_engine, get_session
 from seo.pages import Page
 
@@ -56,15 +56,18 @@ def page_response(page: Page) -> Response:
 
 def _from_cache(path: str) -> Response | None:
     """Answer from the page cache when the page's current fingerprint is cached."""
-    state = queries.page_state(get_session(), path)
+    # A Core read on a pooled connection: the ORM session costs more than the rest.
+    with get_engine().connect() as connection:
+        state = queries.page_fingerprint(connection, path)
     if state is None:
         return None
-    if request.if_none_match and state.fingerprint in request.if_none_match:
-        return _conditional(b"", state.fingerprint, site.last_modified(state))
-    body = cache.get_cache().get(cache.page_key(path, state.fingerprint, site.today().isoformat()))
+    fingerprint, changed_at = state
+    if request.if_none_match and fingerprint in request.if_none_match:
+        return _conditional(b"", fingerprint, models.as_utc(changed_at))
+    body = cache.get_cache().get(cache.page_key(path, fingerprint, site.today().isoformat()))
     if body is None:
         return None
-    return _conditional(body, state.fingerprint, site.last_modified(state))
+    return _conditional(body, fingerprint, models.as_utc(changed_at))
 
 
 @bp.route("/", defaults={"path": ""})

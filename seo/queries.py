@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from seo.models import Location, PageState, Service, SlugRedirect
+from seo import locations as core_locations
+from seo.models import (
+    Change,
+    Location,
+    PageOverride,
+    PageState,
+    Section,
+    Service,
+    SlugRedirect,
+    Upload,
+    User,
+)
 
 
 def services(session: Session, published_only: bool = True) -> Sequence[Service]:
@@ -94,34 +105,184 @@ def sitemap_groups(session: Session) -> list[tuple[str, int, datetime]]:
     """(sitemap name, URL count, newest change) for every sitemap group."""
     stmt = (
         select(PageState.sitemap, func.count(), func.max(PageState.changed_at))
+        .where(PageState.sitemap != "")  # noindex pages have no sitemap
         .group_by(PageState.sitemap)
         .order_by(PageState.sitemap)
     )
     return [(name, count, newest) for name, count, newest in session.execute(stmt)]
 
 
+def chunk_starts(session: Session, sitemap: str, limit: int, count: int) -> list[str]:
+    """The first path of each chunk of a sitemap group (index-only reads)."""
+    starts = []
+    for offset in range(0, count, limit):
+        stmt = (
+            select(PageState.path)
+            .where(PageState.sitemap == sitemap)
+            .order_by(PageState.path)
+            .offset(offset)
+            .limit(1)
+        )
+        starts.append(session.scalar(stmt))
+    return starts
+
+
+def _chunk_filter(stmt, sitemap: str, start: str, end: str | None):
+    stmt = stmt.where(PageState.sitemap == sitemap, PageState.path >= start)
+    return stmt if end is None else stmt.where(PageState.path < end)
+
+
 def sitemap_rows(
-    session: Session, sitemap: str, offset: int, limit: int
+    session: Session, sitemap: str, start: str, end: str | None
 ) -> Iterator[tuple[str, datetime]]:
-    """(path, changed_at) of one sitemap chunk, streamed in batches."""
+    """(path, changed_at) of one sitemap chunk, by key range, streamed in batches."""
+    stmt = _chunk_filter(select(PageState.path, PageState.changed_at), sitemap, start, end)
+    yield from session.execute(stmt.order_by(PageState.path).execution_options(yield_per=5000))
+
+
+def chunk_newest(session: Session, sitemap: str, start: str, end: str | None) -> datetime | None:
+    stmt = _chunk_filter(select(func.max(PageState.changed_at)), sitemap, start, end)
+    return session.scalar(stmt)
+
+
+# --- staff workspace ----------------------------------------------------------------
+
+LOCATION_SORTS = {
+    "name": Location.name,
+    "city": Location.city,
+    "state": Location.state,
+    "slug": Location.slug,
+    "status": Location.status,
+    "updated": Location.updated_at,
+}
+
+
+def page_overrides(session: Session) -> Sequence[PageOverride]:
+    stmt = select(PageOverride).options(
+        selectinload(PageOverride.service), selectinload(PageOverride.location)
+    )
+    return session.scalars(stmt).all()
+
+
+def page_override(session: Session, service_id: int, location_id: int) -> PageOverride | None:
+    stmt = select(PageOverride).where(
+        PageOverride.service_id == service_id, PageOverride.location_id == location_id
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+def overrides_for_location(session: Session, location_id: int) -> Sequence[PageOverride]:
+    stmt = select(PageOverride).where(PageOverride.location_id == location_id)
+    return session.scalars(stmt.options(selectinload(PageOverride.service))).all()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email)).one_or_none()
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def _location_filters(q: str, state: str, status: str, service: str) -> list:
+    conditions = []
+    if q:
+        pattern = (
+            "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        conditions.append(
+            func.lower(Location.name).like(pattern, escape="\\")
+            | func.lower(Location.city).like(pattern, escape="\\")
+            | Location.slug.like(pattern, escape="\\")
+        )
+    if state:
+        conditions.append(Location.state == state)
+    if status:
+        conditions.append(Location.status == status)
+    if service:
+        # services is ";"-joined; empty means every service.
+        conditions.append(
+            (Location.services == "") | ((";" + Location.services + ";").like(f"%;{service};%"))
+        )
+    return conditions
+
+
+def location_page(
+    session: Session,
+    *,
+    q: str = "",
+    state: str = "",
+    status: str = "",
+    service: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[Sequence[Location], int]:
+    """One page of the admin location list and the number of matching locations.
+
+    Every sort key has an index ending in id, so LIMIT/OFFSET walks an index."""
+    conditions = _location_filters(q, state, status, service)
+    column = LOCATION_SORTS.get(sort, Location.name)
+    order = (column.desc(), Location.id.desc()) if descending else (column, Location.id)
+    stmt = select(Location).where(*conditions).order_by(*order).offset(offset).limit(limit)
+    total = session.scalar(select(func.count(Location.id)).where(*conditions)) or 0
+    return session.scalars(stmt).all(), total
+
+
+def location_states(session: Session) -> list[str]:
+    return sorted(session.scalars(select(Location.state).distinct()))
+
+
+def location_counts(session: Session) -> dict[str, int]:
+    stmt = select(Location.status, func.count()).group_by(Location.status)
+    return {status: count for status, count in session.execute(stmt)}
+
+
+def changes_for(
+    session: Session, entities: tuple[str, ...], entity_id: int, limit: int = 200
+) -> Sequence[Change]:
     stmt = (
-        select(PageState.path, PageState.changed_at)
-        .where(PageState.sitemap == sitemap)
-        .order_by(PageState.path)
-        .offset(offset)
+        select(Change)
+        .where(Change.entity.in_(entities), Change.entity_id == entity_id)
+        .order_by(Change.id.desc())
         .limit(limit)
-        .execution_options(yield_per=5000)
     )
-    yield from session.execute(stmt)
+    return session.scalars(stmt).all()
 
 
-def chunk_newest(session: Session, sitemap: str, offset: int, limit: int) -> datetime | None:
-    inner = (
-        select(PageState.changed_at)
-        .where(PageState.sitemap == sitemap)
-        .order_by(PageState.path)
-        .offset(offset)
-        .limit(limit)
-        .subquery()
-    )
-    return session.scalar(select(func.max(inner.c.changed_at)))
+def recent_changes(session: Session, limit: int = 20) -> Sequence[Change]:
+    return session.scalars(select(Change).order_by(Change.id.desc()).limit(limit)).all()
+
+
+def change_by_id(session: Session, change_id: int) -> Change | None:
+    return session.get(Change, change_id)
+
+
+def upload_by_token(session: Session, token: str) -> Upload | None:
+    return session.get(Upload, token)
+
+
+def uploads_before(session: Session, moment: datetime) -> Sequence[Upload]:
+    return session.scalars(select(Upload).where(Upload.created_at < moment)).all()
+
+
+def sections_of(session: Session, service_id: int) -> Sequence[Section]:
+    stmt = select(Section).where(Section.service_id == service_id).order_by(Section.position)
+    return session.scalars(stmt).all()
+
+
+def location_values(session: Session) -> dict[str, tuple[int, core_locations.Location]]:
+    """slug -> (id, value) for every location, read as plain rows (no ORM objects)."""
+    from seo.models import location_from_columns
+
+    columns = [getattr(Location, f) for f in (*Location.VALUE_FIELDS, "services")]
+    stmt = select(Location.id, *columns).execution_options(yield_per=5000)
+    return {row.slug: (row.id, location_from_columns(row)) for row in session.execute(stmt)}
+
+
+def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] | None:
+    """(fingerprint, changed_at) of one page, read without the ORM (the hot path)."""
+    stmt = select(PageState.fingerprint, PageState.changed_at).where(PageState.path == path)
+    row = connection.execute(stmt).first()
+    return None if row is None else (row[0], row[1])

@@ -20,7 +20,7 @@ from seo.schema_org import script_json
 LOCATIONS_SITEMAP = "locations"
 RESERVED_SLUGS = {"locations", "sitemaps", "admin", "static", "sitemap.xml", "robots.txt"}
 
-_compiled: dict[tuple[str, str, int], CompiledArticle] = {}
+_compiled: dict[tuple[str, str, str], CompiledArticle] = {}
 
 
 def current_site() -> pages.Site:
@@ -34,7 +34,9 @@ def today() -> date:
 
 def compiled(service: models.Service) -> CompiledArticle:
     """A service's article, compiled once per version."""
-    key = (service.slug, service.updated_at.isoformat(), len(service.sections))
+    # updated_at has one-second precision: the content itself keeps quick edits apart.
+    content = hashlib.sha256(repr(service.to_article()).encode()).hexdigest()
+    key = (service.slug, service.updated_at.isoformat(), content)
     if key not in _compiled:
         if len(_compiled) > 256:
             _compiled.clear()
@@ -58,9 +60,29 @@ def fingerprint(body: bytes) -> str:
 
 
 def sitemap_for(page: pages.Page) -> str:
+    """The sitemap group a page is listed in; "" for a noindex page, listed nowhere."""
+    if page.noindex:
+        return ""
     if page.kind in ("landing", "service"):
         return page.path.strip("/").split("/")[0]
     return LOCATIONS_SITEMAP
+
+
+def page_overrides(session: Session) -> dict[tuple[str, str], pages.Override]:
+    """Every page override by (service slug, location slug)."""
+    return {
+        (row.service.slug, row.location.slug): row.to_core()
+        for row in queries.page_overrides(session)
+    }
+
+
+def exclusions(overrides: dict[tuple[str, str], pages.Override]) -> dict[str, set[str]]:
+    """Excluded service slugs by location slug."""
+    found: dict[str, set[str]] = {}
+    for (service_slug, location_slug), override in overrides.items():
+        if override.excluded:
+            found.setdefault(location_slug, set()).add(service_slug)
+    return found
 
 
 # --- whole-site view, for page state and the static build --------------------------
@@ -75,7 +97,13 @@ class Catalog:
         rows = queries.services(session)
         self.services = [s.to_core() for s in rows]
         self.articles = {s.slug: compiled(s) for s in rows}
-        self.locations = [loc.to_core() for loc in queries.published_locations(session)]
+        self.overrides = page_overrides(session)
+        excluded = exclusions(self.overrides)
+        slugs = queries.service_slugs(session)
+        self.locations = [
+            pages.without_excluded(loc.to_core(), excluded.get(loc.slug, set()), slugs)
+            for loc in queries.published_locations(session)
+        ]
         self._by_latitude = sorted(
             (loc for loc in self.locations if loc.latitude is not None),
             key=lambda loc: loc.latitude,
@@ -168,6 +196,7 @@ def refresh_page_state(session: Session) -> tuple[int, int]:
             changed += 1
         elif state.fingerprint != digest:
             state.fingerprint, state.changed_at = digest, now
+            state.sitemap = sitemap_for(page)
             changed += 1
     removed = [s for path, s in states.items() if path not in seen]
     for state in removed:
@@ -192,23 +221,40 @@ class Gone:
 Outcome = pages.Page | Redirect | Gone | None
 
 
-def _neighbours_from_db(session: Session, service_slug: str, location: Location) -> list[Location]:
+class _Adjust:
+    """Turns location rows into core values that honour the excluded pages."""
+
+    def __init__(self, session: Session):
+        self.overrides = page_overrides(session)
+        self.excluded = exclusions(self.overrides)
+        self.slugs = queries.service_slugs(session) if self.excluded else []
+
+    def __call__(self, row: models.Location) -> Location:
+        return pages.without_excluded(row.to_core(), self.excluded.get(row.slug, set()), self.slugs)
+
+    def all(self, rows) -> list[Location]:
+        return [self(r) for r in rows]
+
+
+def _neighbours_from_db(
+    session: Session, service_slug: str, location: Location, adjust: _Adjust
+) -> list[Location]:
     if location.latitude is None:
-        rows = queries.published_locations(session)
-        return pages.nearest(
-            location, [r.to_core() for r in rows if r.to_core().offers(service_slug)]
-        )
+        rows = adjust.all(queries.published_locations(session))
+        return pages.nearest(location, [r for r in rows if r.offers(service_slug)])
     found: list[Location] = []
     for radius in pages.SEARCH_RADII:
         rows = queries.published_in_box(session, location.latitude, location.longitude, radius)
-        box = [o for o in (r.to_core() for r in rows) if o.offers(service_slug)]
+        box = [o for o in adjust.all(rows) if o.offers(service_slug)]
         found = pages.nearest(location, box)
         if pages.box_is_enough(location, found, radius, pages.NEARBY_COUNT):
             break
     return found
 
 
-def _location_outcome(session: Session, slug: str, service_slug: str | None) -> Outcome | Location:
+def _location_outcome(
+    session: Session, slug: str, service_slug: str | None, adjust: _Adjust
+) -> Outcome | Location:
     """A published location, or where its URL now points."""
 
     def target_path(target: Location) -> str:
@@ -223,15 +269,15 @@ def _location_outcome(session: Session, slug: str, service_slug: str | None) -> 
         if row is None or row.status == "draft":
             return None
         if row.status == "published":
-            return Redirect(target_path(row.to_core()))
+            return Redirect(target_path(adjust(row)))
     if row.status == "draft":
         return None
     if row.status == "retired":
         target = queries.location_by_slug(session, row.redirect_to) if row.redirect_to else None
         if target is not None and target.status == "published":
-            return Redirect(target_path(target.to_core()))
+            return Redirect(target_path(adjust(target)))
         return Gone(f"{row.name} has closed.")
-    return row.to_core()
+    return adjust(row)
 
 
 def resolve(session: Session, path: str) -> Outcome:
@@ -240,20 +286,21 @@ def resolve(session: Session, path: str) -> Outcome:
     published = queries.services(session)
     by_slug = {s.slug: s for s in published}
     core_services = [s.to_core() for s in published]
+    adjust = _Adjust(session)
     if not parts:
-        locations = [r.to_core() for r in queries.published_locations(session)]
+        locations = adjust.all(queries.published_locations(session))
         return pages.compose_home(site, core_services, locations)
     if parts[0] == "locations":
         if len(parts) == 1:
-            locations = [r.to_core() for r in queries.published_locations(session)]
+            locations = adjust.all(queries.published_locations(session))
             return pages.compose_locations_index(site, locations)
         if len(parts) != 2:
             return None
         code = parts[1].upper()
         if code in STATE_NAMES and parts[1] == code.lower():
-            members = [r.to_core() for r in queries.published_locations(session, code)]
+            members = adjust.all(queries.published_locations(session, code))
             return pages.compose_state(site, code, members) if members else None
-        outcome = _location_outcome(session, parts[1], None)
+        outcome = _location_outcome(session, parts[1], None, adjust)
         if isinstance(outcome, Location):
             return pages.compose_location(site, outcome, core_services, today())
         return outcome
@@ -262,19 +309,20 @@ def resolve(session: Session, path: str) -> Outcome:
         return None
     if len(parts) == 1:
         offering = [
-            r.to_core()
-            for r in queries.published_locations(session)
-            if r.to_core().offers(service.slug)
+            loc
+            for loc in adjust.all(queries.published_locations(session))
+            if loc.offers(service.slug)
         ]
         return pages.compose_service(site, service.to_core(), compiled(service), offering)
-    outcome = _location_outcome(session, parts[1], service.slug)
+    outcome = _location_outcome(session, parts[1], service.slug, adjust)
     if not isinstance(outcome, Location):
         return outcome
     if not outcome.offers(service.slug):
         return None
-    nearby = _neighbours_from_db(session, service.slug, outcome)
+    nearby = _neighbours_from_db(session, service.slug, outcome, adjust)
+    override = adjust.overrides.get((service.slug, outcome.slug))
     return pages.compose_landing(
-        site, service.to_core(), outcome, compiled(service), nearby, today()
+        site, service.to_core(), outcome, compiled(service), nearby, today(), override
     )
 
 
@@ -293,8 +341,27 @@ def page_state_for(session: Session, page: pages.Page, body: bytes) -> models.Pa
         session.commit()
     elif state.fingerprint != digest:
         state.fingerprint, state.changed_at = digest, models.utcnow()
+        state.sitemap = sitemap_for(page)
         session.commit()
     return state
+
+
+def preview(session: Session, service_slug: str, location_slug: str) -> pages.Page | None:
+    """Compose a landing page for staff, drafts included, always noindex."""
+    from dataclasses import replace
+
+    service = queries.service_by_slug(session, service_slug)
+    row = queries.location_by_slug(session, location_slug)
+    if service is None or row is None:
+        return None
+    adjust = _Adjust(session)
+    location = row.to_core()
+    nearby = _neighbours_from_db(session, service.slug, location, adjust)
+    override = adjust.overrides.get((service.slug, location.slug))
+    page = pages.compose_landing(
+        current_site(), service.to_core(), location, compiled(service), nearby, today(), override
+    )
+    return replace(page, noindex=True)
 
 
 def last_modified(state: models.PageState) -> datetime:

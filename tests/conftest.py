@@ -118,3 +118,82 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "start the server (make postgres) or set SEO_REQUIRE_POSTGRES=1"
         )
+
+
+# --- staff workspace: accounts, a login helper and a live server for browser tests --
+
+STAFF_EMAIL = "admin@clinics.example"
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no csrf_token on the page"
+    return match.group(1)
+
+
+def add_user(app, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD, role="admin"):
+    from seo.admin.auth import create_user
+
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        return create_user(session, email, password, role)[0]
+
+
+class StaffAuth:
+    """Sign a test client in and out through the real form, CSRF token included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD):
+        token = csrf_token(self.client.get("/admin/login").get_data(as_text=True))
+        return self.client.post(
+            "/admin/login", data={"email": email, "password": password, "csrf_token": token}
+        )
+
+    def token(self, path: str = "/admin/") -> str:
+        return csrf_token(self.client.get(path).get_data(as_text=True))
+
+    def logout(self):
+        return self.client.post("/admin/logout", data={"csrf_token": self.token()})
+
+
+@pytest.fixture
+def staff(app, client):
+    """A signed-in admin on the `client`."""
+    add_user(app)
+    auth = StaffAuth(client)
+    assert auth.login().status_code == 302
+    return auth
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app on SQLite served by werkzeug on 127.0.0.1 (a free port) in a thread."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app = make_app(f"sqlite:///{tmp_path / 'live.sqlite'}", LOGIN_RATE_LIMIT="100 per minute")
+    load_demo(app)
+    add_user(app)
+    add_user(app, "editor@clinics.example", STAFF_PASSWORD, "editor")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    class Live:
+        url = f"http://127.0.0.1:{server.server_port}"
+
+    Live.app = app
+    yield Live
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    with app.app_context():
+        get_engine().dispose()

@@ -1,4 +1,4 @@
-"""`seo build`: the server's bytes on disk, incremental rebuilds, a whole previous build on failure."""
+"""`seo build`: the server's bytes on disk, incremental, a whole previous build on failure."""
 
 from pathlib import Path
 
@@ -67,7 +67,9 @@ def test_rebuild_rewrites_only_changed_pages_and_deletes_gone_ones(app, tmp_path
     second = run_build(app, out)
     assert (second.written, second.unchanged, second.removed) == (3, 46, 0)
     assert untouched.stat().st_ino == inode
-    assert b"A fresh introduction" in (out / "locations" / "kirkwood-mo" / "index.html").read_bytes()
+    assert (
+        b"A fresh introduction" in (out / "locations" / "kirkwood-mo" / "index.html").read_bytes()
+    )
     edit(app, "kirkwood-mo", status="retired")
     third = run_build(app, out)
     assert third.removed == 3 and third.pages == 46

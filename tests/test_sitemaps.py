@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from seo import site
 from seo.db import get_engine
 from seo.models import Location, PageState
-from seo.sitemaps import Entry, chunk, chunk_count, write_urlset
+from seo.sitemaps import Entry, chunk, chunk_count, write_urlset, write_urlset_rows
 
 DATA = Path(__file__).parent / "data"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -141,3 +141,11 @@ def test_editing_one_location_moves_only_its_pages(app, client, runner):
     assert parsedate_to_datetime(response.headers["Last-Modified"]) == old.replace(tzinfo=UTC)
     response = client.get("/locations/kirkwood-mo/")
     assert parsedate_to_datetime(response.headers["Last-Modified"]).year >= 2026
+
+
+def test_row_writer_equals_entry_writer():
+    moment = datetime(2026, 3, 4, 5, 6, 7)
+    rows = [("/a/", moment), ("/b&c/", moment)]
+    fast = "".join(write_urlset_rows(BASE, rows, batch=1))
+    slow = "".join(write_urlset(Entry(BASE + p, m.replace(tzinfo=UTC)) for p, m in rows))
+    assert fast == slow

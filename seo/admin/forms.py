@@ -1,0 +1,133 @@
+"""Flask-WTF forms: one class per screen. Location values are checked by the one validator."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from seo.locations import STATE_NAMES, STATUSES
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+    next = HiddenField()
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class LocationForm(FlaskForm):
+    """Every locations.csv column; seo.locations.validate_location checks the values."""
+
+    name = StringField("Name")
+    slug = StringField("Slug", description="Leave empty for city-state, e.g. florissant-mo.")
+    street_address = StringField("Street address")
+    city = StringField("City")
+    state = SelectField(
+        "State",
+        choices=[SelectChoice("", "Choose…")]
+        + [SelectChoice(code, f"{code} – {n}") for code, n in STATE_NAMES.items()],
+        validate_choice=False,
+    )
+    postal_code = StringField("ZIP code")
+    phone = StringField("Phone")
+    latitude = StringField("Latitude")
+    longitude = StringField("Longitude")
+    opening_hours = StringField(
+        "Opening hours", description="For example Mo-Fr 09:00-17:00; Sa 09:00-12:00"
+    )
+    special_hours = StringField(
+        "Special hours", description="For example 2026-12-24 09:00-12:00; 2026-12-25 closed"
+    )
+    services = CheckboxesField("Services", description="None ticked means every service.")
+    intro = TextAreaField("Introduction", description="A paragraph written for this clinic.")
+    status = SelectField(
+        "Status", choices=[SelectChoice(s, s) for s in STATUSES], validate_choice=False
+    )
+    redirect_to = StringField(
+        "Successor location", description="For a retired location: the slug its pages move to."
+    )
+    version = HiddenField()
+
+    def raw(self) -> dict[str, str]:
+        """The cells validate_location reads."""
+        cells = {
+            name: (field.data or "")
+            for name, field in self._fields.items()
+            if name not in ("services", "version", "csrf_token")
+        }
+        cells["services"] = ";".join(self.services.data or [])
+        return cells
+
+
+class RetireForm(FlaskForm):
+    redirect_to = StringField(
+        "Successor location (optional)",
+        description="The slug of the clinic whose pages replace this one, e.g. st-louis-mo. "
+        "Leave empty and the pages answer 410 Gone.",
+    )
+
+
+class UploadForm(FlaskForm):
+    file = FileField("Locations file (CSV)", validators=[FileRequired("Choose a CSV file.")])
+    retire_missing = BooleanField("Retire locations the file leaves out")
+
+
+class SectionForm(Form):
+    heading = StringField("Heading")
+    level = SelectField(
+        "Level",
+        choices=[
+            SelectChoice(2, "Section"),
+            SelectChoice(3, "Sub-section"),
+            SelectChoice(4, "Minor"),
+        ],
+        coerce=int,
+    )
+    body = TextAreaField("Text (Markdown)")
+    remove = BooleanField("Remove")
+
+
+class ArticleForm(FlaskForm):
+    heading_pattern = StringField("H1 pattern", validators=[Length(max=300)])
+    title_pattern = StringField("Title pattern", validators=[Length(max=300)])
+    description_pattern = StringField("Description pattern", validators=[Length(max=500)])
+    keyword_pattern = StringField("Keyword pattern", validators=[Length(max=300)])
+    article_title = StringField("Article title", validators=[Length(max=300)])
+    article_intro = TextAreaField("Introduction (Markdown)")
+    sections = FieldList(FormField(SectionForm), min_entries=0)
+    preview_location = StringField("Preview for location (slug)", validators=[Optional()])
+
+
+class OverrideForm(FlaskForm):
+    intro = TextAreaField(
+        "Custom introduction",
+        description="Replaces the clinic's introduction on this page only. Empty = the usual one.",
+        validators=[Length(max=5000)],
+    )
+    questions = TextAreaField(
+        "Extra questions and answers",
+        description="A question ending in ? on one line, its answer below; "
+        "a blank line between pairs.",
+        validators=[Length(max=20000)],
+    )
+    noindex = BooleanField("Ask search engines not to index this page (noindex)")
+    excluded = BooleanField("Leave this page out (it answers 404)")

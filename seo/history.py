@@ -1,0 +1,108 @@
+"""Record every change to locations, articles and page overrides, and read it back."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from seo import models
+from seo.locations import COLUMNS, format_coordinate
+from seo.models import Change
+
+SERVICE_FIELDS = (
+    "name",
+    "status",
+    "summary",
+    "heading_pattern",
+    "keyword_pattern",
+    "title_pattern",
+    "description_pattern",
+    "article_title",
+    "article_intro",
+)
+
+
+def location_snapshot(row: models.Location) -> dict[str, str]:
+    """A location's cells as the CSV holds them (unprotected), ready for validate_location."""
+    value = row.to_core()
+    snapshot = {column: getattr(value, column) for column in COLUMNS}
+    snapshot["latitude"] = format_coordinate(value.latitude)
+    snapshot["longitude"] = format_coordinate(value.longitude)
+    snapshot["services"] = ";".join(value.services)
+    return snapshot
+
+
+def service_snapshot(service: models.Service) -> dict:
+    """A service's patterns and its article, sections in order."""
+    snapshot: dict = {f: getattr(service, f) for f in SERVICE_FIELDS}
+    snapshot["sections"] = [
+        {"heading": s.heading, "level": s.level, "body": s.body} for s in service.sections
+    ]
+    return snapshot
+
+
+def override_snapshot(row: models.PageOverride) -> dict[str, str]:
+    return {
+        "intro": row.intro,
+        "questions": row.questions,
+        "noindex": "yes" if row.noindex else "no",
+        "excluded": "yes" if row.excluded else "no",
+    }
+
+
+def flatten(snapshot: dict) -> dict[str, str]:
+    """One readable key per value, sections numbered from 1."""
+    flat = {k: str(v) for k, v in snapshot.items() if k != "sections"}
+    for number, section in enumerate(snapshot.get("sections", ()), start=1):
+        flat[f"section {number} heading"] = section["heading"]
+        flat[f"section {number} level"] = str(section["level"])
+        flat[f"section {number} body"] = section["body"]
+    return flat
+
+
+def diff(before: dict | None, after: dict) -> dict[str, list[str]]:
+    """{field: [old, new]} for every field that differs."""
+    old, new = flatten(before or {}), flatten(after)
+    return {
+        key: [old.get(key, ""), new.get(key, "")]
+        for key in list(old) + [k for k in new if k not in old]
+        if old.get(key, "") != new.get(key, "")
+    }
+
+
+def record(
+    session: Session,
+    *,
+    user: str,
+    entity: str,
+    entity_id: int,
+    label: str,
+    action: str,
+    before: dict | None,
+    after: dict,
+) -> Change | None:
+    """Add a change row (the caller commits); nothing when nothing changed."""
+    fields = diff(before, after)
+    if before is not None and not fields and action == "update":
+        return None
+    change = Change(
+        at=models.utcnow(),
+        user=user,
+        entity=entity,
+        entity_id=entity_id,
+        label=label,
+        action=action,
+        fields=json.dumps(fields, ensure_ascii=False),
+        snapshot=json.dumps(after, ensure_ascii=False),
+    )
+    session.add(change)
+    return change
+
+
+def fields_of(change: Change) -> dict[str, list[str]]:
+    return json.loads(change.fields)
+
+
+def snapshot_of(change: Change) -> dict:
+    return json.loads(change.snapshot)
