@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy.orm import Session
 
+from seo import locations as core
 from seo import models
 from seo.locations import COLUMNS, format_coordinate
 from seo.models import Change
@@ -25,7 +26,11 @@ SERVICE_FIELDS = (
 
 def location_snapshot(row: models.Location) -> dict[str, str]:
     """A location's cells as the CSV holds them (unprotected), ready for validate_location."""
-    value = row.to_core()
+    return value_snapshot(row.to_core())
+
+
+def value_snapshot(value: core.Location) -> dict[str, str]:
+    """A core Location's cells as the CSV holds them (unprotected)."""
     snapshot = {column: getattr(value, column) for column in COLUMNS}
     snapshot["latitude"] = format_coordinate(value.latitude)
     snapshot["longitude"] = format_coordinate(value.longitude)
@@ -68,6 +73,22 @@ def diff(before: dict | None, after: dict) -> dict[str, list[str]]:
         key: [old.get(key, ""), new.get(key, "")]
         for key in list(old) + [k for k in new if k not in old]
         if old.get(key, "") != new.get(key, "")
+    }
+
+
+def change_row(
+    *, at, user: str, entity_id: int, label: str, action: str, before: dict | None, after: dict
+) -> dict:
+    """The column values of one location change, for set-based inserts."""
+    return {
+        "at": at,
+        "user": user,
+        "entity": "location",
+        "entity_id": entity_id,
+        "label": label,
+        "action": action,
+        "fields": json.dumps(diff(before, after), ensure_ascii=False),
+        "snapshot": json.dumps(after, ensure_ascii=False),
     }
 
 

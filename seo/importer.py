@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from seo import history, models, queries
@@ -54,8 +55,10 @@ def import_locations(
 ) -> ImportReport:
     """Validate a whole locations file, then upsert it by slug in one transaction.
 
-    Every written location is recorded in the change history under `user`."""
-    existing = queries.locations_by_slug(session)
+    Set-based: one read of the current values, then executemany INSERT and UPDATE
+    statements (and history rows), not one ORM object per row. Every written
+    location is recorded in the change history under `user`."""
+    existing = queries.location_values(session)
     parsed = parse_locations(
         text, known_services=queries.service_slugs(session), existing_slugs=existing.keys()
     )
@@ -63,58 +66,71 @@ def import_locations(
     if parsed.errors:
         return report
     now = models.utcnow()
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    changes: list[tuple[str, str, dict | None, dict]] = []  # action, slug, before, after
     in_file = set()
-    written: list[tuple[str, models.Location, dict | None]] = []
     for row_no, value in parsed.rows:
         in_file.add(value.slug)
-        row = existing.get(value.slug)
-        if row is None:
-            row = models.Location(created_at=now, updated_at=now)
-            row.assign(value)
-            session.add(row)
+        current = existing.get(value.slug)
+        if current is None:
+            inserts.append({**models.location_columns(value), "created_at": now, "updated_at": now})
             report.created += 1
             report.outcomes.append(RowOutcome("created", value.slug, row_no))
-            written.append(("create", row, None))
+            changes.append(("create", value.slug, None, history.value_snapshot(value)))
             continue
-        before = row.to_core()
+        location_id, before = current
         if before == value:
             report.unchanged += 1
             report.outcomes.append(RowOutcome("unchanged", value.slug, row_no))
             continue
-        snapshot = history.location_snapshot(row)
-        row.assign(value)
-        row.updated_at = now
-        changed = tuple(history.diff(snapshot, history.location_snapshot(row)))
+        updates.append({**models.location_columns(value), "_id": location_id, "updated_at": now})
+        old, new = history.value_snapshot(before), history.value_snapshot(value)
+        changed = tuple(history.diff(old, new))
         if value.status == "retired" and before.status != "retired":
             report.retired += 1
             report.outcomes.append(RowOutcome("retired", value.slug, row_no, changed))
         else:
             report.updated += 1
             report.outcomes.append(RowOutcome("updated", value.slug, row_no, changed))
-        written.append(("import", row, snapshot))
+        changes.append(("import", value.slug, old, new))
     if retire_missing:
-        for slug, row in existing.items():
-            if slug not in in_file and row.status != "retired":
-                snapshot = history.location_snapshot(row)
-                row.status, row.updated_at = "retired", now
+        for slug, (location_id, before) in existing.items():
+            if slug not in in_file and before.status != "retired":
+                columns = {**models.location_columns(before), "status": "retired"}
+                updates.append({**columns, "_id": location_id, "updated_at": now})
                 report.retired += 1
                 report.outcomes.append(RowOutcome("retired", slug, None, ("status",)))
-                written.append(("retire", row, snapshot))
+                old = history.value_snapshot(before)
+                changes.append(("retire", slug, old, {**old, "status": "retired"}))
     if dry_run:
-        session.rollback()
         return report
-    session.flush()
-    for action, row, before in written:
-        history.record(
-            session,
-            user=user,
-            entity="location",
-            entity_id=row.id,
-            label=row.slug,
-            action=action,
-            before=before,
-            after=history.location_snapshot(row),
+    table = models.Location.__table__
+    if inserts:
+        session.execute(table.insert(), inserts)
+    if updates:
+        columns = {k: bindparam(k) for k in updates[0] if k != "_id"}
+        statement = (
+            table.update()
+            .where(table.c.id == bindparam("_id"))
+            .values(**columns, version=table.c.version + 1)
         )
+        session.execute(statement, updates)
+    if changes:
+        ids = queries.location_ids(session) if inserts else {}
+        rows = [
+            history.change_row(
+                at=now,
+                user=user,
+                entity_id=ids[slug] if action == "create" else existing[slug][0],
+                label=slug,
+                action=action,
+                before=before,
+                after=after,
+            )
+            for action, slug, before, after in changes
+        ]
+        session.execute(models.Change.__table__.insert(), rows)
     session.commit()
     return report
 

@@ -286,3 +286,8 @@ def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] 
     stmt = select(PageState.fingerprint, PageState.changed_at).where(PageState.path == path)
     row = connection.execute(stmt).first()
     return None if row is None else (row[0], row[1])
+
+
+def location_ids(session: Session) -> dict[str, int]:
+    """slug -> id for every location."""
+    return {slug: id_ for slug, id_ in session.execute(select(Location.slug, Location.id))}
