@@ -190,7 +190,10 @@ def normalize_phone(raw: str) -> str:
 
 def display_phone(e164: str) -> str:
     """Format an E.164 US number as (314) 555-0101."""
-    number = phonenumbers.parse(e164, "US")
+    try:
+        number = phonenumbers.parse(e164, "US")
+    except phonenumbers.NumberParseException:
+        return e164  # stored data the validator never saw; show it as it is
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 

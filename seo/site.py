@@ -159,7 +159,8 @@ class Catalog:
             return pages.compose_service(site, service, article, self.offering(service.slug))
         location = self.location(spec[2])
         nearby = self.neighbours(service.slug, location)
-        return pages.compose_landing(site, service, location, article, nearby, self.today)
+        override = self.overrides.get((service.slug, location.slug))
+        return pages.compose_landing(site, service, location, article, nearby, self.today, override)
 
     def location(self, slug: str) -> Location:
         if not hasattr(self, "_location_index"):

@@ -110,3 +110,33 @@ def test_interrupted_swap_is_recovered(app, tmp_path):
 def test_page_paths_cannot_leave_the_build_folder(tmp_path, path):
     with pytest.raises(ValueError):
         build.page_file(tmp_path / "site", path)
+
+
+def test_build_honours_page_overrides(app, client, tmp_path):
+    from sqlalchemy import select
+
+    from seo.models import PageOverride, Service
+
+    with app.app_context(), Session(get_engine()) as session:
+        service = session.scalars(
+            select(Service).where(Service.slug == "neuropathic-pain-treatment")
+        ).one()
+        location = session.scalars(select(Location).where(Location.slug == "florissant-mo")).one()
+        session.add(
+            PageOverride(
+                service_id=service.id,
+                location_id=location.id,
+                intro="An introduction written for this page only.",
+                questions="Is parking free?\nYes, in the lot by the main entrance.",
+            )
+        )
+        session.commit()
+        with app.test_request_context():
+            site.refresh_page_state(session)
+    out = tmp_path / "site"
+    run_build(app, out)
+    path = "/neuropathic-pain-treatment/florissant-mo/"
+    body = (out / path.strip("/") / "index.html").read_bytes()
+    assert b"An introduction written for this page only." in body
+    assert b"Is parking free?" in body
+    assert client.get(path).get_data() == body

@@ -1,0 +1,178 @@
+"""Run the audit over the published site: compose, render and read every page, then check."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from seo import audit, pages, queries, site
+from seo.audit import AuditConfig, AuditPage, Finding
+
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+def config_from_app() -> AuditConfig:
+    """Audit thresholds; each may be overridden by an AUDIT_<NAME> setting."""
+    overrides = {
+        f.name: current_app.config[f"AUDIT_{f.name.upper()}"]
+        for f in dataclasses.fields(AuditConfig)
+        if f"AUDIT_{f.name.upper()}" in current_app.config
+    }
+    return AuditConfig(**overrides)
+
+
+def spec_path(spec: tuple[str, ...]) -> str:
+    """The path of the page a catalog spec names (for pages that fail to render)."""
+    kind = spec[0]
+    if kind == "home":
+        return "/"
+    if kind == "locations":
+        return "/locations/"
+    if kind == "state":
+        return pages.state_path(spec[1])
+    if kind == "location":
+        return f"/locations/{spec[1]}/"
+    if kind == "service":
+        return f"/{spec[1]}/"
+    return pages.landing_path(spec[1], spec[2])
+
+
+def audit_page(page: pages.Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPage:
+    """The audit's view of one composed and rendered page."""
+    data = page.data
+    service = data.get("service")
+    location = data.get("location")
+    medical = page.kind == "landing"
+    return AuditPage(
+        path=page.path,
+        url=current_app.config["SITE_URL"] + page.path,
+        kind=page.kind,
+        html=audit.parse_html(body, pool),
+        service=service.slug if service is not None else "",
+        location=location,
+        keyword=data.get("keyword", ""),
+        in_sitemap=in_sitemap,
+        medical=medical,
+        reviewed_by=service.reviewed_by if medical else "",
+        last_reviewed=service.last_reviewed if medical else None,
+        disclaimer=data.get("disclaimer", "") if medical else "",
+    )
+
+
+def unrendered_page(catalog: site.Catalog, spec: tuple[str, ...], error: str) -> AuditPage:
+    """A page that could not be composed or rendered, with the location data it would show."""
+    path = spec_path(spec)
+    location = catalog.location(spec[-1]) if spec[0] in ("location", "landing") else None
+    url = current_app.config["SITE_URL"] + path
+    return AuditPage(path, url, spec[0], audit.Html(), location=location, error=error)
+
+
+@dataclass
+class _Reader:
+    catalog: site.Catalog
+    listed: set[str]
+    config: AuditConfig
+    today: date
+
+
+Checked = tuple[list[Finding], AuditPage]
+
+
+_reader: _Reader | None = None  # set before workers fork, so they inherit it
+CHUNK = 250  # pages per task
+PARALLEL_FROM = 1_000  # below this many pages one process is quicker than forking
+
+
+def _read_chunk(specs: list[tuple[str, ...]]) -> list[Checked]:
+    """Compose, render, read and check pages; keep what the site-wide rules compare."""
+    reader = _reader
+    assert reader is not None
+    pool: dict[str, str] = {}  # equal text blocks are kept once across pages
+    out = []
+    for spec in specs:
+        try:
+            page = reader.catalog.compose(spec)
+            body = site.render(page)
+        except Exception as exc:  # one broken page must not hide the others' findings
+            item = unrendered_page(reader.catalog, spec, f"{type(exc).__name__}: {exc}")
+        else:
+            item = audit_page(page, body, page.path in reader.listed, pool)
+        findings = audit.check(item, reader.config, reader.today)
+        # The visible text is only read by the page rules, which have run: drop it.
+        out.append((findings, dataclasses.replace(item, html=item.html.without_text())))
+    return out
+
+
+def checked_pages(
+    session: Session,
+    config: AuditConfig,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Iterator[Checked]:
+    """Every published page with its page-rule findings, read in worker processes on big sites."""
+    global _reader
+    catalog = site.Catalog(session)
+    listed = {path for path, state in queries.page_states(session).items() if state.sitemap}
+    specs = catalog.page_specs()
+    chunks = [specs[i : i + CHUNK] for i in range(0, len(specs), CHUNK)]
+    workers = workers or os.cpu_count() or 1
+    _reader = _Reader(catalog, listed, config, site.today())
+    try:
+        if workers == 1 or len(specs) < PARALLEL_FROM:
+            yield from _counted(map(_read_chunk, chunks), len(specs), progress)
+        else:
+            # Workers only compose, render and parse from memory; they never touch the database.
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from _counted(pool.imap(_read_chunk, chunks), len(specs), progress)
+    finally:
+        _reader = None
+
+
+def _counted(
+    parts: Iterator[list[Checked]], total: int, progress: Progress | None
+) -> Iterator[Checked]:
+    """Yield checked pages from chunks, sharing equal text blocks, reporting progress."""
+    pool: dict[str, str] = {}
+    done = 0
+    for part in parts:
+        for findings, page in part:
+            blocks = tuple(pool.setdefault(b, b) for b in page.html.blocks)
+            yield (
+                findings,
+                dataclasses.replace(page, html=dataclasses.replace(page.html, blocks=blocks)),
+            )
+        done += len(part)
+        if progress is not None:
+            progress(done, total)
+
+
+def run_audit(
+    session: Session,
+    config: AuditConfig | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> tuple[list[Finding], int]:
+    """Audit every published page; return the findings and the number of pages read."""
+    config = config or config_from_app()
+    counted = 0
+
+    def counting() -> Iterator[Checked]:
+        nonlocal counted
+        for item in checked_pages(session, config, progress, workers):
+            counted += 1
+            yield item
+
+    return audit.finish_audit(counting(), config), counted
+
+
+def blocking_findings(session: Session) -> list[Finding]:
+    """The findings that must stop a publish or a strict build (errors only)."""
+    findings, _pages = run_audit(session)
+    return [f for f in findings if f.level == audit.ERROR]
