@@ -140,3 +140,14 @@ def test_build_honours_page_overrides(app, client, tmp_path):
     assert b"An introduction written for this page only." in body
     assert b"Is parking free?" in body
     assert client.get(path).get_data() == body
+
+
+def test_strict_build_refuses_pages_with_audit_errors(app, tmp_path):
+    runner = app.test_cli_runner()
+    clean = runner.invoke(args=["seo", "build", "--strict", str(tmp_path / "ok")])
+    assert clean.exit_code == 0, clean.output
+    edit(app, "kirkwood-mo", intro="")
+    refused = runner.invoke(args=["seo", "build", "--strict", str(tmp_path / "site")])
+    assert refused.exit_code == 1
+    assert "/neuropathic-pain-treatment/kirkwood-mo/: near-duplicate-page" in refused.stderr
+    assert not (tmp_path / "site").exists()

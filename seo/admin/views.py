@@ -336,10 +336,35 @@ def location_publish(location_id: int):
     value, errors = editing.check_location(db, raw, row)
     if value is None:
         flash("Cannot publish: " + "; ".join(f"{e.column} {e.message}" for e in errors), "error")
-    else:
-        editing.save_location(db, row, value, _user(), "publish")
-        flash(f"Published {row.name}: its pages are live.", "success")
+        return redirect(url_for("admin.location_edit", location_id=row.id))
+    from seo.admin import quality
+
+    blockers = quality.publish_blockers(db, location=row)
+    row = _location_or_404(location_id)
+    if blockers and not _overriding():
+        _flash_blockers(blockers)
+        return redirect(url_for("admin.location_edit", location_id=row.id))
+    editing.save_location(db, row, value, _user(), "publish")
+    if blockers:
+        quality.record_override(db, user=_user(), entity="location", row=row, findings=blockers)
+        db.commit()
+    flash(f"Published {row.name}: its pages are live.", "success")
     return redirect(url_for("admin.location_edit", location_id=row.id))
+
+
+def _overriding() -> bool:
+    """An admin may publish despite audit errors by asking for it explicitly."""
+    return request.form.get("override_audit") == "yes" and current_user.is_admin
+
+
+def _flash_blockers(blockers) -> None:
+    shown = "; ".join(f"{f.path} {f.rule}: {f.message}" for f in blockers[:5])
+    more = f" (and {len(blockers) - 5} more)" if len(blockers) > 5 else ""
+    flash(
+        f"Not published: the audit found {len(blockers)} errors on its pages. {shown}{more}. "
+        "Fix them, or an admin can publish anyway.",
+        "error",
+    )
 
 
 @bp.route("/locations/<int:location_id>/history")
@@ -623,8 +648,18 @@ def _article_page(form, service, draft, preview_page):
 
 @bp.route("/services/<slug>/publish", methods=["POST"])
 def service_publish(slug: str):
+    from seo.admin import quality
+
+    db = get_session()
+    blockers = quality.publish_blockers(db, service=_service_or_404(slug))
     service = _service_or_404(slug)
-    editing.set_service_status(get_session(), service, "published", _user())
+    if blockers and not _overriding():
+        _flash_blockers(blockers)
+        return redirect(url_for("admin.services"))
+    editing.set_service_status(db, service, "published", _user())
+    if blockers:
+        quality.record_override(db, user=_user(), entity="service", row=service, findings=blockers)
+        db.commit()
     flash(f"Published {service.name}: its pages are live.", "success")
     return redirect(url_for("admin.services"))
 
