@@ -188,6 +188,7 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=65_536)
 def display_phone(e164: str) -> str:
     """Format an E.164 US number as (314) 555-0101."""
     try:

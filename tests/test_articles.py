@@ -123,3 +123,26 @@ def test_plain_text_markdown_characters_stay_literal():
 )
 def test_heading_detection(block, expected):
     assert is_heading(block.strip()) is expected
+
+
+@pytest.mark.parametrize("name", ["plain-article.txt", "markdown-article.md"])
+def test_fast_fill_equals_sandboxed_render(name):
+    compiled = compile_article(parse_article(read(name)))
+    assert compiled.slots is not None
+    values = {**PLACEHOLDERS, "city": "<O'Fallon & Co>"}
+    assert compiled.render(values) == compiled.template.render(**values)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parent.parent / "content" / "articles").glob("*.md"))
+)
+def test_demo_articles_take_the_fast_path(path):
+    compiled = compile_article(parse_article(path.read_text(encoding="utf-8")))
+    assert compiled.slots is not None
+    assert compiled.render(PLACEHOLDERS) == compiled.template.render(**PLACEHOLDERS)
+
+
+def test_filters_fall_back_to_the_sandbox():
+    compiled = compile_article(parse_article("# T\n\n## S\n\nIn {{ city|upper }}.\n"))
+    assert compiled.slots is None
+    assert "FLORISSANT" in compiled.render(PLACEHOLDERS)
