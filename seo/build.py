@@ -42,7 +42,7 @@ class _Job:
     catalog: site.Catalog
     new: Path
     old: Path | None
-    manifest: dict[str, str]
+    manifest: dict[str, list[str]]
 
 
 _job: _Job | None = None  # set before workers fork, so they inherit it
@@ -56,43 +56,62 @@ def page_file(root: Path, path: str) -> Path:
     return target
 
 
-def _render_chunk(specs: list[tuple[str, ...]]) -> list[tuple[str, str, str, bool]]:
-    """Render pages; link unchanged files from the old build, write the others."""
+Result = tuple[str, str, str, bool, str]  # path, sitemap group, fingerprint, written, inputs
+
+
+def _link_old(job: _Job, path: str, target: Path) -> bool:
+    if job.old is None:
+        return False
+    try:
+        os.link(page_file(job.old, path), target)
+    except OSError:
+        return False
+    return True
+
+
+def _render_chunk(specs: list[tuple[str, ...]]) -> list[Result]:
+    """Render pages; reuse files from the old build where inputs or bytes are unchanged."""
     job = _job
     assert job is not None
     out = []
     for spec in specs:
+        inputs = job.catalog.inputs_key(spec)
+        path = job.catalog.spec_path(spec)
+        known = job.manifest.get(path)
+        if known and known[0] == inputs:  # same inputs, same bytes: not even composed
+            target = page_file(job.new, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if _link_old(job, path, target):
+                out.append((path, known[2], known[1], False, inputs))
+                continue
         page = job.catalog.compose(spec)
         body = site.render(page)
         digest = site.fingerprint(body)
         target = page_file(job.new, page.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        reused = False
-        if job.old is not None and job.manifest.get(page.path) == digest:
-            try:
-                os.link(page_file(job.old, page.path), target)
-                reused = True
-            except OSError:
-                reused = False
+        reused = bool(known) and known[1] == digest and _link_old(job, page.path, target)
         if not reused:
             target.write_bytes(body)
-        out.append((page.path, site.sitemap_for(page), digest, not reused))
+        out.append((page.path, site.sitemap_for(page), digest, not reused, inputs))
     return out
 
 
-def _read_manifest(root: Path) -> dict[str, str]:
+def _read_manifest(root: Path) -> dict[str, list[str]]:
+    """{path: [inputs, fingerprint, sitemap group]} of the previous build."""
     try:
-        return json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    ok = all(isinstance(v, list) and len(v) == 3 for v in manifest.values())
+    return manifest if ok else {}
 
 
-def _record_state(session: Session, results: list[tuple[str, str, str, bool]]) -> None:
+def _record_state(session: Session, results: list[Result]) -> None:
     """Bring the page state table up to date with what was just rendered."""
     states = queries.page_states(session)
     now = models.utcnow()
     seen = set()
-    for path, group, digest, _written in results:
+    for path, group, digest, _written, _inputs in results:
         seen.add(path)
         state = states.get(path)
         if state is None:
@@ -153,7 +172,7 @@ def build_site(
             workers = workers or os.cpu_count() or 1
             size = max(1, min(CHUNK, -(-len(specs) // (workers * 4))))
             chunks = [specs[i : i + size] for i in range(0, len(specs), size)]
-            results: list[tuple[str, str, str, bool]] = []
+            results: list[Result] = []
             if workers == 1 or len(chunks) == 1:
                 for chunk in chunks:
                     results += _render_chunk(chunk)
@@ -171,7 +190,7 @@ def build_site(
         static = Path(current_app.static_folder or "")
         if static.is_dir():
             shutil.copytree(static, new / "static")
-        paths = {path: digest for path, _group, digest, _written in results}
+        paths = {path: [inputs, digest, group] for path, group, digest, _w, inputs in results}
         (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
         report.pages = len(results)
         report.written = sum(1 for r in results if r[3])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from flask import current_app, render_template
 from markupsafe import Markup
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from seo import models, pages, queries
 from seo.articles import CompiledArticle, compile_article
+from seo.hours import upcoming_special_hours
 from seo.locations import STATE_NAMES, Location
 from seo.schema_org import script_json
 
@@ -88,6 +91,19 @@ def exclusions(overrides: dict[tuple[str, str], pages.Override]) -> dict[str, se
 # --- whole-site view, for page state and the static build --------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def render_version() -> str:
+    """A digest of the templates, static files and code that turn data into bytes."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in ("templates", "seo", "static"):
+        for file in sorted((root / folder).rglob("*")):
+            if file.is_file() and file.suffix in (".html", ".py", ".css", ".js", ".svg", ".json"):
+                digest.update(file.relative_to(root).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 class Catalog:
     """Published services and locations held in memory, to compose every page."""
 
@@ -129,6 +145,70 @@ class Catalog:
             if pages.box_is_enough(location, found, radius, pages.NEARBY_COUNT):
                 return found
         return found
+
+    @staticmethod
+    def spec_path(spec: tuple[str, ...]) -> str:
+        """The URL path of the page a spec names."""
+        kind = spec[0]
+        if kind == "home":
+            return "/"
+        if kind == "locations":
+            return "/locations/"
+        if kind == "state":
+            return pages.state_path(spec[1])
+        if kind == "location":
+            return f"/locations/{spec[1]}/"
+        if kind == "service":
+            return f"/{spec[1]}/"
+        return pages.landing_path(spec[1], spec[2])
+
+    def inputs_key(self, spec: tuple[str, ...]) -> str:
+        """A digest of everything a page's bytes are made from, without composing it.
+
+        Equal keys mean equal bytes, so a rebuild can skip the page. Conservative:
+        templates and code are in RENDER_VERSION, and whole lists go in for index pages."""
+        kind = spec[0]
+        if kind in ("home", "locations"):
+            parts: tuple = (self.services, self._all_digest())
+        elif kind == "state":
+            parts = ([loc for loc in self.locations if loc.state == spec[1]],)
+        elif kind == "location":
+            location = self.location(spec[1])
+            parts = (location, self.services, self._upcoming(location))
+        else:
+            service = self.service(spec[1])
+            article = self._article_digest(service.slug)
+            if kind == "service":
+                parts = (service, article, self.offering(service.slug))
+            else:
+                location = self.location(spec[2])
+                parts = (
+                    service,
+                    article,
+                    location,
+                    self.neighbours(service.slug, location),
+                    self.overrides.get((service.slug, location.slug)),
+                    self._upcoming(location),
+                )
+        text = repr((render_version(), self.site, spec, parts))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def _upcoming(self, location: Location) -> tuple:
+        return tuple(upcoming_special_hours(location.special_hours, self.today, days=366))
+
+    def _all_digest(self) -> str:
+        if not hasattr(self, "_all"):
+            text = repr(self.locations).encode()
+            self._all = hashlib.blake2b(text, digest_size=16).hexdigest()
+        return self._all
+
+    def _article_digest(self, slug: str) -> str:
+        if not hasattr(self, "_article_digests"):
+            self._article_digests = {
+                key: hashlib.blake2b(repr(a.article).encode(), digest_size=16).hexdigest()
+                for key, a in self.articles.items()
+            }
+        return self._article_digests[slug]
 
     def page_specs(self) -> list[tuple[str, ...]]:
         """A cheap list naming every public page, in a stable order, to split work by."""

@@ -151,3 +151,29 @@ def test_strict_build_refuses_pages_with_audit_errors(app, tmp_path):
     assert refused.exit_code == 1
     assert "/neuropathic-pain-treatment/kirkwood-mo/: near-duplicate-page" in refused.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_unchanged_inputs_skip_composing(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    run_build(app, out, workers=1)
+    edit(app, "kirkwood-mo", intro="Only Kirkwood's own pages and its lists change.")
+    composed = []
+    real = site.Catalog.compose
+
+    def counting(self, spec):
+        composed.append(spec)
+        return real(self, spec)
+
+    monkeypatch.setattr(site.Catalog, "compose", counting)
+    report = run_build(app, out, workers=1)
+    assert report.written == 3
+    assert ("landing", "neuropathic-pain-treatment", "kirkwood-mo") in composed
+    assert ("landing", "neuropathic-pain-treatment", "indianapolis-in") not in composed
+    assert len(composed) <= 25  # its own pages, lists, and pages listing it as nearby
+
+
+def test_spec_paths_match_composed_pages(app):
+    with app.app_context(), Session(get_engine()) as session:
+        catalog = site.Catalog(session)
+        for spec in catalog.page_specs():
+            assert catalog.spec_path(spec) == catalog.compose(spec).path
