@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from seo import locations as core_locations
 from seo.models import (
+    AppointmentRequest,
     Change,
     Location,
     PageOverride,
@@ -291,3 +292,74 @@ def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] 
 def location_ids(session: Session) -> dict[str, int]:
     """slug -> id for every location."""
     return {slug: id_ for slug, id_ in session.execute(select(Location.slug, Location.id))}
+
+
+# --- appointment requests -----------------------------------------------------------
+
+
+def _request_filters(
+    location_id: int | None, service_id: int | None, start: datetime | None, end: datetime | None
+) -> list:
+    conditions = []
+    if location_id is not None:
+        conditions.append(AppointmentRequest.location_id == location_id)
+    if service_id is not None:
+        conditions.append(AppointmentRequest.service_id == service_id)
+    if start is not None:
+        conditions.append(AppointmentRequest.created_at >= start)
+    if end is not None:
+        conditions.append(AppointmentRequest.created_at < end)
+    return conditions
+
+
+def appointment_requests(
+    session: Session,
+    *,
+    location_id: int | None = None,
+    service_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    offset: int = 0,
+    limit: int | None = 50,
+):
+    """Matching requests, newest first, with their location and service, and how many match."""
+    conditions = _request_filters(location_id, service_id, start, end)
+    stmt = (
+        select(AppointmentRequest)
+        .where(*conditions)
+        .options(
+            selectinload(AppointmentRequest.location), selectinload(AppointmentRequest.service)
+        )
+        .order_by(AppointmentRequest.created_at.desc(), AppointmentRequest.id.desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    total = session.scalar(select(func.count(AppointmentRequest.id)).where(*conditions)) or 0
+    return session.scalars(stmt).all(), total
+
+
+def request_locations(session: Session) -> Sequence[Location]:
+    """The locations that have received at least one request, by name."""
+    ids = (
+        select(AppointmentRequest.location_id)
+        .where(AppointmentRequest.location_id.is_not(None))
+        .distinct()
+    )
+    return session.scalars(
+        select(Location).where(Location.id.in_(ids)).order_by(Location.name)
+    ).all()
+
+
+def published_location_values(session: Session) -> list[core_locations.Location]:
+    """Every published location as a core value, read as plain rows (fast at 100,000)."""
+    from seo.models import location_from_columns
+
+    columns = [getattr(Location, f) for f in (*Location.VALUE_FIELDS, "services")]
+    stmt = (
+        select(*columns)
+        .where(Location.status == "published")
+        .order_by(Location.state, Location.city, Location.slug)
+        .execution_options(yield_per=5000)
+    )
+    return [location_from_columns(row) for row in session.execute(stmt)]

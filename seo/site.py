@@ -117,8 +117,8 @@ class Catalog:
         excluded = exclusions(self.overrides)
         slugs = queries.service_slugs(session)
         self.locations = [
-            pages.without_excluded(loc.to_core(), excluded.get(loc.slug, set()), slugs)
-            for loc in queries.published_locations(session)
+            pages.without_excluded(loc, excluded[loc.slug], slugs) if loc.slug in excluded else loc
+            for loc in queries.published_location_values(session)
         ]
         self._by_latitude = sorted(
             (loc for loc in self.locations if loc.latitude is not None),
