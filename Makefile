@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format serve bench postgres redis browser clean
+.PHONY: run test lint format serve bench postgres redis browser clean lighthouse screenshots
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ serve: $(VENV)/.installed
 
 # Benchmarks; results and commands are recorded in docs/BENCHMARKS.md.
 bench: $(VENV)/.dev-installed postgres
+	command -v hugo >/dev/null || apt-get install -y hugo
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	cd bench && ../$(BIN)/python bench_build.py --landing-pages 10000 --frozen-flask
+	cd bench && ../$(BIN)/python bench_hugo.py --landing-pages 10000
+	cd bench && ../$(BIN)/python bench_build.py --landing-pages 100000
+	cd bench && ../$(BIN)/python bench_hugo.py --landing-pages 100000
 	cd bench && ../$(BIN)/python bench_import.py --count 100000
 	cd bench && ../$(BIN)/python bench_serve.py
 	cd bench && ../$(BIN)/python bench_sitemaps.py --urls 1000000
@@ -54,6 +60,19 @@ redis:
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
 	    >/dev/null 2>&1 || echo "WARNING: Redis is not running and could not be started"
+
+# Lighthouse (mobile) on the demo landing page; the report is kept in docs/lighthouse/.
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	npm i -E --no-save --prefix .lighthouse lighthouse@12.2.3
+
+lighthouse: $(VENV)/.installed browser $(LIGHTHOUSE)
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python scripts/lighthouse.py
+
+# Phone and desktop screenshots of the demo landing page, shown in the README.
+screenshots: $(VENV)/.dev-installed browser
+	$(BIN)/python scripts/screenshots.py
 
 test: $(VENV)/.dev-installed postgres redis browser
 	$(BIN)/ruff check .
