@@ -26,11 +26,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
-    from seo import admin, cache, cli, db, public
+    from seo import admin, appointments, cache, cli, db, public, security
 
     db.init_app(app)
     cache.init_app(app)
     app.register_blueprint(public.bp)
     admin.init_app(app)
+    app.register_blueprint(appointments.bp)
     cli.init_app(app)
+    security.init_app(app)
     return app

@@ -255,6 +255,13 @@ def check_template(source: str, where: str) -> list[str]:
         names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
         allowed = ", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS)
         return [f"{where}: unknown placeholder {names}; use one of {allowed}"]
+    if plain_slots(source) is None:
+        # Expressions, filters and blocks could build huge text or change meaning when
+        # Markdown escapes their quotes: staff text may hold nothing but {{ name }}.
+        return [
+            f"{where}: placeholder cannot be filled: write placeholders as plain names "
+            "such as {{ city }}, without expressions, filters or {% %} blocks"
+        ]
     try:
         _sandbox.from_string(source).render(**PLACEHOLDERS)
     except Exception as exc:  # any failure of staff text is an import error, never a crash

@@ -111,15 +111,20 @@ def _record_state(session: Session, results: list[Result]) -> None:
     states = queries.page_states(session)
     now = models.utcnow()
     seen = set()
-    for path, group, digest, _written, _inputs in results:
+    for path, group, digest, _written, inputs in results:
         seen.add(path)
         state = states.get(path)
         if state is None:
             session.add(
-                models.PageState(path=path, sitemap=group, fingerprint=digest, changed_at=now)
+                models.PageState(
+                    path=path, sitemap=group, fingerprint=digest, changed_at=now, inputs=inputs
+                )
             )
-        elif state.fingerprint != digest:
+            continue
+        if state.fingerprint != digest:
             state.fingerprint, state.changed_at = digest, now
+        if (state.sitemap, state.inputs) != (group, inputs):
+            state.sitemap, state.inputs = group, inputs
     for path, state in states.items():
         if path not in seen:
             session.delete(state)
@@ -139,11 +144,28 @@ def _write_feeds(session: Session, root: Path) -> None:
 
 
 def _recover(outdir: Path) -> None:
-    """Finish a swap a crash interrupted: the previous build comes back."""
+    """Finish a swap a crash interrupted: the previous build comes back; debris goes."""
     if not outdir.exists():
         for old in sorted(outdir.parent.glob(f".{outdir.name}.old-*")):
             old.rename(outdir)
             break
+    # A build killed before its swap leaves its half-written folder behind (and one killed
+    # after it, the old build); remove them unless their process is still running.
+    for kind in ("building", "old"):
+        for debris in outdir.parent.glob(f".{outdir.name}.{kind}-*"):
+            pid = debris.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(debris, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def build_site(

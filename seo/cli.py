@@ -176,3 +176,30 @@ def audit_command(output: str) -> None:
     click.echo(formatter(findings, pages), nl=False)
     if any(f.level == audit.ERROR for f in findings):
         sys.exit(1)
+
+
+@seo.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def dump_command(file: str) -> None:
+    """Write the whole content (every table) to a JSON Lines backup (.gz: compressed)."""
+    from seo import backup
+
+    try:
+        summary = backup.dump(get_engine(), Path(file))
+    except backup.BackupError as exc:
+        _fail([f"dump: {exc}"])
+    click.echo(summary.text(f"dumped to {file}"))
+
+
+@seo.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the content of a database that has some.")
+def restore_command(file: str, force: bool) -> None:
+    """Load a backup from `seo dump` into an empty database (migrated first), in one transaction."""
+    from seo import backup
+
+    try:
+        summary = backup.restore(get_engine(), Path(file), force=force)
+    except backup.BackupError as exc:
+        _fail([f"restore: {exc}"])
+    click.echo(summary.text(f"restored from {file}"))

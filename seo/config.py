@@ -34,6 +34,12 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a working day on one form
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        # Appointment requests: a per-address limit, and email to staff when SMTP is set.
+        "APPOINTMENT_RATE_LIMIT": os.environ.get("APPOINTMENT_RATE_LIMIT", "5 per hour"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT") or 25),
+        "SMTP_FROM": os.environ.get("SMTP_FROM") or None,
+        "NOTIFY_TO": os.environ.get("NOTIFY_TO") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }

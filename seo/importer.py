@@ -7,11 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from seo import history, models, queries
-from seo.articles import Article, ArticleError, check_template, parse_article
+from seo.articles import (
+    PLACEHOLDERS,
+    Article,
+    ArticleError,
+    check_template,
+    compile_article,
+    parse_article,
+)
 from seo.locations import RowError, parse_locations, write_locations
 
 
@@ -58,6 +66,9 @@ def import_locations(
     Set-based: one read of the current values, then executemany INSERT and UPDATE
     statements (and history rows), not one ORM object per row. Every written
     location is recorded in the change history under `user`."""
+    # Versions first, values second: a save landing between the two reads leaves a version
+    # older than the values, so the UPDATE below finds it changed and nothing is lost.
+    versions = dict(session.execute(select(models.Location.slug, models.Location.version)).all())
     existing = queries.location_values(session)
     parsed = parse_locations(
         text, known_services=queries.service_slugs(session), existing_slugs=existing.keys()
@@ -70,6 +81,7 @@ def import_locations(
     updates: list[dict] = []
     changes: list[tuple[str, str, dict | None, dict]] = []  # action, slug, before, after
     in_file = set()
+    rows_of: dict[str, int] = {}
     for row_no, value in parsed.rows:
         in_file.add(value.slug)
         current = existing.get(value.slug)
@@ -84,7 +96,15 @@ def import_locations(
             report.unchanged += 1
             report.outcomes.append(RowOutcome("unchanged", value.slug, row_no))
             continue
-        updates.append({**models.location_columns(value), "_id": location_id, "updated_at": now})
+        updates.append(
+            {
+                **models.location_columns(value),
+                "_id": location_id,
+                "_version": versions.get(value.slug),
+                "updated_at": now,
+            }
+        )
+        rows_of[value.slug] = row_no
         old, new = history.value_snapshot(before), history.value_snapshot(value)
         changed = tuple(history.diff(old, new))
         if value.status == "retired" and before.status != "retired":
@@ -98,7 +118,14 @@ def import_locations(
         for slug, (location_id, before) in existing.items():
             if slug not in in_file and before.status != "retired":
                 columns = {**models.location_columns(before), "status": "retired"}
-                updates.append({**columns, "_id": location_id, "updated_at": now})
+                updates.append(
+                    {
+                        **columns,
+                        "_id": location_id,
+                        "_version": versions.get(slug),
+                        "updated_at": now,
+                    }
+                )
                 report.retired += 1
                 report.outcomes.append(RowOutcome("retired", slug, None, ("status",)))
                 old = history.value_snapshot(before)
@@ -106,16 +133,48 @@ def import_locations(
     if dry_run:
         return report
     table = models.Location.__table__
-    if inserts:
-        session.execute(table.insert(), inserts)
+    try:
+        if inserts:
+            session.execute(table.insert(), inserts)
+    except IntegrityError:  # another writer created one of these slugs meanwhile
+        session.rollback()
+        taken = set(queries.location_ids(session))
+        report.errors = [
+            RowError(
+                row_no,
+                "slug",
+                f"{value.slug!r} was created by someone else during "
+                "this import; nothing was written; run the import again",
+            )
+            for row_no, value in parsed.rows
+            if value.slug in taken and value.slug not in existing
+        ] or [RowError(1, "-", "the import collided with another change; run it again")]
+        return report
     if updates:
-        columns = {k: bindparam(k) for k in updates[0] if k != "_id"}
+        columns = {k: bindparam(k) for k in updates[0] if k not in ("_id", "_version")}
         statement = (
             table.update()
-            .where(table.c.id == bindparam("_id"))
+            .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
             .values(**columns, version=table.c.version + 1)
         )
-        session.execute(statement, updates)
+        if session.execute(statement, updates).rowcount != len(updates):
+            # Optimistic locking, as the ORM does for staff edits: never overwrite a save
+            # made after this import read the location.
+            session.rollback()
+            now_versions = dict(
+                session.execute(select(models.Location.slug, models.Location.version)).all()
+            )
+            report.errors = [
+                RowError(
+                    rows_of.get(u["slug"], 1),
+                    "-",
+                    f"location {u['slug']!r} was changed "
+                    "by someone else during this import; nothing was written; run it again",
+                )
+                for u in updates
+                if now_versions.get(u["slug"]) != u["_version"]
+            ] or [RowError(1, "-", "the import collided with another change; run it again")]
+            return report
     if changes:
         ids = queries.location_ids(session) if inserts else {}
         rows = [
@@ -157,6 +216,17 @@ def save_article(session: Session, service: models.Service, article: Article) ->
     service.updated_at = models.utcnow()
 
 
+def check_compiled(article: Article) -> None:
+    """Raise ArticleError unless the article, as the pages compile it, fills without error.
+
+    parse_article checks the text as written; pages compile it after Markdown, which turns
+    `>` or `'` inside a placeholder expression into entities and can break it."""
+    try:
+        compile_article(article).render(PLACEHOLDERS)
+    except Exception as exc:  # staff text must fail the import, never every page later
+        raise ArticleError([f"a placeholder cannot be filled once formatted: {exc}"]) from None
+
+
 def import_article(session: Session, service_slug: str, text: str, user: str = "cli") -> Article:
     """Parse an article and make it the service's article, or raise ArticleError."""
     service = queries.service_by_slug(session, service_slug)
@@ -164,6 +234,7 @@ def import_article(session: Session, service_slug: str, text: str, user: str = "
         known = ", ".join(queries.service_slugs(session)) or "none yet"
         raise ArticleError([f"no service has the slug {service_slug!r}; known: {known}"])
     article = parse_article(text)
+    check_compiled(article)
     before = history.service_snapshot(service)
     save_article(session, service, article)
     session.flush()

@@ -59,7 +59,21 @@ STATE_NAMES = {
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 POSTAL_RE = re.compile(r"^\d{5}(?:-\d{4})?$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_LENGTHS = {"slug": 100, "name": 200, "street_address": 200, "city": 100, "intro": 5000}
+# The stored column sizes (seo/models.py); PostgreSQL refuses longer values.
+MAX_LENGTHS = {
+    "slug": 100,
+    "name": 200,
+    "street_address": 200,
+    "city": 100,
+    "intro": 5000,
+    "opening_hours": 500,
+    "special_hours": 5000,
+    "services": 1000,
+    "redirect_to": 100,
+}
+# Cells up to this size are read whole, so an over-long one gets its column's length error;
+# the csv module's default (128 KiB) would stop the file at the first such cell instead.
+MAX_CELL = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -269,6 +283,10 @@ def validate_location(
         opening_hours = normalize_opening_hours(cells["opening_hours"])
     except HoursError as exc:
         fail("opening_hours", str(exc))
+    if len(opening_hours) > MAX_LENGTHS["opening_hours"]:
+        fail(
+            "opening_hours", f"is too long once written out; at most {MAX_LENGTHS['opening_hours']}"
+        )
     try:
         special_hours = normalize_special_hours(cells["special_hours"])
     except HoursError as exc:
@@ -320,7 +338,10 @@ def validate_location(
 
 def decode_csv(data: bytes) -> str:
     """Decode a locations file as UTF-8 (a byte-order mark is accepted)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    head = data[:200]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(head) >= 4 and head.count(b"\x00") * 3 >= len(head)  # ASCII text as UTF-16
+    ):
         raise ValueError("the file is UTF-16; save it as CSV UTF-8 and import it again")
     try:
         return data.decode("utf-8-sig")
@@ -346,6 +367,8 @@ def parse_locations(
         result.errors.append(RowError(line, "-", "contains a NUL byte; the file is damaged"))
         return result
     known = list(known_services) if known_services is not None else None
+    if csv.field_size_limit() < MAX_CELL:  # process-wide; only ever raised
+        csv.field_size_limit(MAX_CELL)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -382,7 +405,13 @@ def parse_locations(
         except StopIteration:
             break
         except csv.Error as exc:
-            result.errors.append(RowError(start, "-", f"unreadable CSV: {exc}"))
+            message = f"unreadable CSV: {exc}"
+            if "field larger than field limit" in str(exc):
+                longest = max(MAX_LENGTHS.values())
+                message = (
+                    f"a cell is over {MAX_CELL:,} characters; no column takes over {longest:,}"
+                )
+            result.errors.append(RowError(start, "-", message))
             break
         row_no = start
         start = reader.line_num + 1

@@ -170,6 +170,9 @@ class PageState(Base):
     sitemap: Mapped[str] = mapped_column(String(100))
     fingerprint: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime)
+    # Digest of what the page is made from (site.Catalog.inputs_key): unchanged inputs
+    # mean unchanged bytes, so a refresh skips the page without rendering it.
+    inputs: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 # --- staff workspace ----------------------------------------------------------------
@@ -260,6 +263,40 @@ class Upload(Base):
     text: Mapped[str] = mapped_column(Text)
     retire_missing: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AppointmentRequest(Base):
+    """A visitor's request for an appointment, sent from a landing or location page."""
+
+    __tablename__ = "appointment_requests"
+    __table_args__ = (
+        Index("ix_appointment_requests_created_at", "created_at", "id"),
+        Index("ix_appointment_requests_location", "location_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # SET NULL: a request outlives the location or service rows it was made for.
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("services.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    preferred_time: Mapped[str] = mapped_column(String(20), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    page_url: Mapped[str] = mapped_column(String(500), default="")
+    referrer: Mapped[str] = mapped_column(String(500), default="")
+    utm_source: Mapped[str] = mapped_column(String(200), default="")
+    utm_medium: Mapped[str] = mapped_column(String(200), default="")
+    utm_campaign: Mapped[str] = mapped_column(String(200), default="")
+    utm_term: Mapped[str] = mapped_column(String(200), default="")
+    utm_content: Mapped[str] = mapped_column(String(200), default="")
+
+    location: Mapped[Location | None] = relationship()
+    service: Mapped[Service | None] = relationship()
 
 
 def location_columns(value: core.Location) -> dict:

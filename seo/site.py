@@ -257,28 +257,39 @@ class Catalog:
 
 
 def refresh_page_state(session: Session) -> tuple[int, int]:
-    """Re-fingerprint every page; move changed_at only where the bytes changed.
+    """Re-fingerprint the pages whose inputs changed; move changed_at only where bytes did.
 
     Returns (pages whose content changed or appeared, pages removed)."""
     states = queries.page_states(session)
     now = models.utcnow()
     changed = 0
     seen: set[str] = set()
-    for page in Catalog(session).pages():
+    catalog = Catalog(session)
+    for spec in catalog.page_specs():
+        path = catalog.spec_path(spec)
+        inputs = catalog.inputs_key(spec)
+        seen.add(path)
+        state = states.get(path)
+        if state is not None and state.inputs == inputs:
+            continue  # same inputs, same bytes: nothing to render
+        page = catalog.compose(spec)
         digest = fingerprint(render(page))
-        seen.add(page.path)
-        state = states.get(page.path)
         if state is None:
             session.add(
                 models.PageState(
-                    path=page.path, sitemap=sitemap_for(page), fingerprint=digest, changed_at=now
+                    path=path,
+                    sitemap=sitemap_for(page),
+                    fingerprint=digest,
+                    changed_at=now,
+                    inputs=inputs,
                 )
             )
             changed += 1
-        elif state.fingerprint != digest:
+            continue
+        if state.fingerprint != digest:
             state.fingerprint, state.changed_at = digest, now
-            state.sitemap = sitemap_for(page)
             changed += 1
+        state.sitemap, state.inputs = sitemap_for(page), inputs
     removed = [s for path, s in states.items() if path not in seen]
     for state in removed:
         session.delete(state)
@@ -423,6 +434,7 @@ def page_state_for(session: Session, page: pages.Page, body: bytes) -> models.Pa
     elif state.fingerprint != digest:
         state.fingerprint, state.changed_at = digest, models.utcnow()
         state.sitemap = sitemap_for(page)
+        state.inputs = ""  # the bytes moved without a refresh: let the next one look again
         session.commit()
     return state
 

@@ -75,5 +75,8 @@ def write_index(entries: Iterable[Entry]) -> Iterator[str]:
 
 
 def robots_txt(site_url: str) -> str:
-    """Allow public pages, keep crawlers out of the staff area, name the sitemap index."""
-    return f"User-agent: *\nAllow: /\nDisallow: /admin/\n\nSitemap: {site_url}/sitemap.xml\n"
+    """Allow public pages, keep crawlers out of staff and per-visitor pages, name the index."""
+    return (
+        "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /appointments/\n\n"
+        f"Sitemap: {site_url}/sitemap.xml\n"
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 CORE = ["articles", "hours", "locations", "pages", "schema_org", "sitemaps", "audit"]
+CORE += ["appointments_core"]
 FORBIDDEN = ("flask", "sqlalchemy", "werkzeug", "alembic", "flask_login", "flask_wtf")
 SEO = Path(__file__).resolve().parent.parent / "seo"
 

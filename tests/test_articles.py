@@ -142,7 +142,8 @@ def test_demo_articles_take_the_fast_path(path):
     assert compiled.render(PLACEHOLDERS) == compiled.template.render(**PLACEHOLDERS)
 
 
-def test_filters_fall_back_to_the_sandbox():
-    compiled = compile_article(parse_article("# T\n\n## S\n\nIn {{ city|upper }}.\n"))
-    assert compiled.slots is None
-    assert "FLORISSANT" in compiled.render(PLACEHOLDERS)
+def test_expressions_filters_and_blocks_are_import_errors():
+    for source in ("{{ city|upper }}", "{{ city * 3 }}", "{% if city %}x{% endif %}"):
+        with pytest.raises(ArticleError) as caught:
+            parse_article(f"# T\n\n## S\n\nIn {source}.\n")
+        assert "plain names such as {{ city }}" in caught.value.problems[0]

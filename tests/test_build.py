@@ -177,3 +177,22 @@ def test_spec_paths_match_composed_pages(app):
         catalog = site.Catalog(session)
         for spec in catalog.page_specs():
             assert catalog.spec_path(spec) == catalog.compose(spec).path
+
+
+def test_refresh_renders_only_pages_whose_inputs_changed(app, monkeypatch):
+    edit(app, "kirkwood-mo", intro="A new Kirkwood introduction.")
+    composed = []
+    real = site.Catalog.compose
+
+    def counting(self, spec):
+        composed.append(spec)
+        return real(self, spec)
+
+    monkeypatch.setattr(site.Catalog, "compose", counting)
+    with app.test_request_context(), Session(get_engine()) as session:
+        changed, removed = site.refresh_page_state(session)
+        assert (changed, removed) == (3, 0)
+        assert 3 <= len(composed) <= 25
+        composed.clear()
+        assert site.refresh_page_state(session) == (0, 0)
+    assert composed == []

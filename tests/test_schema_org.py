@@ -168,6 +168,8 @@ def test_hostile_location_name_keeps_json_ld_intact(app, client, runner, tmp_pat
     assert result.exit_code == 0, result.output
     html = client.get(LANDING).get_data(as_text=True)
     assert "<script>alert(1)" not in html
-    assert html.count("<script") == 1
+    assert html.count('<script type="application/ld+json">') == 1
+    assert html.count("<script") == 2  # the JSON-LD and the deferred /static/site.js
+    assert '<script src="/static/site.js" defer></script>' in html
     clinic = by_type(graph_of(client, LANDING), "MedicalClinic")
     assert clinic["name"] == "Florissant " + HOSTILE

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -34,9 +36,10 @@ from seo.admin.forms import (
     RetireForm,
     UploadForm,
 )
+from seo.appointments_core import PREFERRED_TIMES, UTM_KEYS
 from seo.articles import Section
 from seo.db import get_session
-from seo.locations import COLUMNS, STATE_NAMES, STATUSES, decode_csv
+from seo.locations import COLUMNS, STATE_NAMES, STATUSES, decode_csv, protect_cell
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -674,4 +677,107 @@ def service_history(slug: str):
         title=f"History of the {service.name} article",
         back=url_for("admin.service_edit", slug=service.slug),
         changes=[(c, history.fields_of(c)) for c in changes],
+    )
+
+
+# --- appointment requests -----------------------------------------------------------
+
+REQUEST_COLUMNS = (
+    "received_utc",
+    "service",
+    "location",
+    "name",
+    "phone",
+    "email",
+    "preferred_time",
+    "message",
+    "page_url",
+    "referrer",
+    *UTM_KEYS,
+)
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _request_filters() -> tuple[dict, dict]:
+    """The list filters as shown in the form, and as query arguments."""
+    db = get_session()
+    args = request.args
+    location = queries.location_by_slug(db, args.get("location", "")[:100])
+    service = queries.service_by_slug(db, args.get("service", "")[:100])
+    start, end = _day(args.get("from", "")), _day(args.get("to", ""))
+    shown = {
+        "location": location.slug if location else "",
+        "service": service.slug if service else "",
+        "from": start.isoformat() if start else "",
+        "to": end.isoformat() if end else "",
+    }
+    query = {
+        "location_id": location.id if location else None,
+        "service_id": service.id if service else None,
+        "start": datetime.combine(start, time.min) if start else None,
+        "end": datetime.combine(end + timedelta(days=1), time.min) if end else None,
+    }
+    return shown, query
+
+
+@bp.route("/requests/")
+def requests():
+    db = get_session()
+    shown, query = _request_filters()
+    try:
+        page = max(1, min(int(request.args.get("page", "1")), 1_000_000))
+    except ValueError:
+        page = 1
+    rows, total = queries.appointment_requests(
+        db, **query, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
+    return render_template(
+        "admin/requests.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        filters=shown,
+        query={k: v for k, v in shown.items() if v},
+        locations=queries.request_locations(db),
+        services=queries.services(db, published_only=False),
+        times=PREFERRED_TIMES,
+    )
+
+
+@bp.route("/requests.csv")
+def requests_export():
+    """The filtered requests as CSV; free text is protected from spreadsheet formulas."""
+    _shown, query = _request_filters()
+    rows, _total = queries.appointment_requests(get_session(), **query, limit=None)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REQUEST_COLUMNS)
+    for row in rows:
+        text = [
+            row.service.name if row.service else "",
+            row.location.name if row.location else "",
+            row.name,
+        ]
+        rest = [row.email, row.preferred_time, row.message, row.page_url, row.referrer]
+        utm = [getattr(row, key) for key in UTM_KEYS]
+        writer.writerow(
+            [
+                row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                *(protect_cell(v) for v in text),
+                row.phone,  # validated E.164, written as it is
+                *(protect_cell(v) for v in (*rest, *utm)),
+            ]
+        )
+    name = f"appointment-requests-{models.utcnow():%Y%m%d-%H%M}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -1,0 +1,146 @@
+"""Appointment requests as plain values: validate a form post, read campaign parameters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
+
+from seo.locations import normalize_phone
+
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+PREFERRED_TIMES = {
+    "": "Any time",
+    "morning": "Morning",
+    "midday": "Around midday",
+    "afternoon": "Afternoon",
+}
+HONEYPOT = "website"  # hidden from people; a bot that fills it is refused
+LIMITS = {"name": 200, "phone": 40, "email": 254, "message": 2000}
+UTM_MAX = 200
+REFERRER_MAX = 500
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+LANDING_RE = re.compile(r"^/([a-z0-9-]+)/([a-z0-9-]+)/$")
+LOCATION_RE = re.compile(r"^/locations/([a-z0-9-]+)/$")
+
+
+@dataclass(frozen=True)
+class AppointmentRequest:
+    """A valid request: who to contact, how, and when they would like to come."""
+
+    name: str
+    phone: str  # E.164, or "" when only an email address was given
+    email: str
+    preferred_time: str  # a key of PREFERRED_TIMES
+    message: str
+    service: str = ""  # service slug, "" when the visitor did not choose one
+    campaign: dict[str, str] = field(default_factory=dict)  # utm_* values that were given
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    """The clinic (and service) a public page is about."""
+
+    location: str
+    service: str = ""
+
+
+def page_target(path: str) -> PageTarget | None:
+    """The location and service a landing or location page path names, or None."""
+    match = LOCATION_RE.match(path)
+    if match:
+        return PageTarget(match[1])
+    match = LANDING_RE.match(path)
+    if match and match[1] not in ("locations", "appointments", "admin", "static", "sitemaps"):
+        return PageTarget(match[2], match[1])
+    return None
+
+
+def campaign(query: Mapping[str, str]) -> dict[str, str]:
+    """The utm_* parameters of a query, trimmed; empty ones left out."""
+    values = {}
+    for key in UTM_KEYS:
+        value = " ".join(str(query.get(key) or "").split())[:UTM_MAX]
+        if value:
+            values[key] = value
+    return values
+
+
+def campaign_from_url(url: str) -> dict[str, str]:
+    """The utm_* parameters in a URL's query string (e.g. a Referer header)."""
+    try:
+        query = parse_qs(urlsplit(url).query)
+    except ValueError:
+        return {}
+    return campaign({key: values[0] for key, values in query.items() if values})
+
+
+def clean_referrer(value: str) -> str:
+    """An http(s) URL cut to a sane length, or ""."""
+    value = (value or "").strip()
+    if not value.startswith(("http://", "https://")):
+        return ""
+    return value[:REFERRER_MAX]
+
+
+def is_spam(raw: Mapping[str, str]) -> bool:
+    """True when the hidden honeypot field was filled in."""
+    return bool(str(raw.get(HONEYPOT) or "").strip())
+
+
+def validate_request(
+    raw: Mapping[str, str], services: Collection[str] = ()
+) -> tuple[AppointmentRequest | None, dict[str, str]]:
+    """Turn a form post into a request, or return {field: message} for each problem.
+
+    `services` are the slugs the visitor may choose from (empty: the page fixes the service)."""
+    text = {name: str(raw.get(name) or "").strip() for name in (*LIMITS, "preferred_time")}
+    errors: dict[str, str] = {}
+    name = " ".join(text["name"].split())
+    if not name:
+        errors["name"] = "Enter your name so the clinic knows whom to ask for."
+    for key, limit in LIMITS.items():
+        if len(text[key]) > limit and key not in errors:
+            errors[key] = f"Keep this under {limit} characters."
+    phone = ""
+    if text["phone"] and "phone" not in errors:
+        try:
+            phone = normalize_phone(text["phone"])
+        except ValueError:
+            errors["phone"] = "Enter a US phone number, for example (314) 555-0101."
+    email = text["email"]
+    if email and "email" not in errors and not EMAIL_RE.match(email):
+        errors["email"] = "Enter an email address such as name@example.com."
+    if not text["phone"] and not email:
+        errors["phone"] = "Enter a phone number or an email address (or both)."
+    preferred = text["preferred_time"]
+    if preferred not in PREFERRED_TIMES:
+        errors["preferred_time"] = "Choose one of the listed times."
+    service = str(raw.get("service") or "").strip()
+    if service and services and service not in services:
+        errors["service"] = "Choose one of the listed treatments."
+    if str(raw.get("consent") or "") not in ("y", "on", "yes", "1"):
+        errors["consent"] = "Tick the box so the clinic may contact you about this request."
+    if errors:
+        return None, errors
+    request = AppointmentRequest(
+        name=name,
+        phone=phone,
+        email=email,
+        preferred_time=preferred,
+        message=text["message"],
+        service=service if services else "",
+        campaign=campaign(raw),
+    )
+    return request, {}
+
+
+def notification_text(service: str, location: str, preferred_time: str, admin_url: str) -> str:
+    """The staff email: what and where, but no patient details (email is not private)."""
+    what = f"{service} at {location}" if service else location
+    return (
+        f"A new appointment request arrived for {what}.\n"
+        f"Preferred time: {PREFERRED_TIMES.get(preferred_time, 'Any time')}.\n\n"
+        f"Sign in to see the visitor's details: {admin_url}\n"
+    )
