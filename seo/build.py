@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -48,12 +50,16 @@ class _Job:
 _job: _Job | None = None  # set before workers fork, so they inherit it
 
 
+# A page path is slugs between slashes: nothing else can reach the disk.
+SAFE_PATH_RE = re.compile(r"^/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*$")
+
+
 def page_file(root: Path, path: str) -> Path:
     """Where a page's path is written: <root>/<path>/index.html, never outside root."""
-    target = (root / path.strip("/") / "index.html").resolve()
-    if not target.is_relative_to(root.resolve()):
+    # Checked by pattern rather than by resolving: no file system calls per page.
+    if not SAFE_PATH_RE.match(path):
         raise ValueError(f"page path {path!r} would be written outside the build folder")
-    return target
+    return Path(os.path.join(root, path[1:], "index.html"))
 
 
 Result = tuple[str, str, str, bool, str]  # path, sitemap group, fingerprint, written, inputs
@@ -228,13 +234,25 @@ def build_site(
     return report
 
 
+_cleaners: list[subprocess.Popen] = []  # background removals of replaced builds
+
+
+def wait_for_cleanup() -> None:
+    """Wait until replaced builds are removed from disk (tests and scripts)."""
+    for cleaner in _cleaners:
+        cleaner.wait()
+    _cleaners.clear()
+
+
 def _swap(new: Path, outdir: Path) -> None:
     """Put the new build in place; the old one stays whole until the last moment."""
     if outdir.exists():
         old = outdir.parent / f".{outdir.name}.old-{os.getpid()}"
         outdir.rename(old)
         new.rename(outdir)
-        shutil.rmtree(old, ignore_errors=True)
+        # The old tree is out of sight now; remove it without making the build wait.
+        _cleaners[:] = [c for c in _cleaners if c.poll() is None]
+        _cleaners.append(subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True))
     else:
         new.rename(outdir)
 

@@ -137,6 +137,17 @@ class Catalog:
         ]
 
     def neighbours(self, service_slug: str, location: Location) -> list[Location]:
+        """The nearest other locations offering the service (cached per location when every
+        location offers every service, the common case)."""
+        if not hasattr(self, "_neighbour_cache"):
+            self._neighbour_cache: dict = {}
+            self._unrestricted = all(not loc.services for loc in self.locations)
+        key = location.slug if self._unrestricted else (service_slug, location.slug)
+        if key not in self._neighbour_cache:
+            self._neighbour_cache[key] = self._find_neighbours(service_slug, location)
+        return self._neighbour_cache[key]
+
+    def _find_neighbours(self, service_slug: str, location: Location) -> list[Location]:
         if location.latitude is None:
             return pages.nearest(location, self.offering(service_slug))
         for radius in pages.SEARCH_RADII:

@@ -202,6 +202,7 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
         report = build.build_site(out, workers=2)
     assert report.pages == first.pages
     assert report.written > 0
+    build.wait_for_cleanup()  # replaced builds are removed in the background
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "test.sqlite"] + sorted(
         p.name for p in tmp_path.iterdir() if p.name.startswith("test.sqlite-")
     )
