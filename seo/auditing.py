@@ -28,22 +28,6 @@ def config_from_app() -> AuditConfig:
     return AuditConfig(**overrides)
 
 
-def spec_path(spec: tuple[str, ...]) -> str:
-    """The path of the page a catalog spec names (for pages that fail to render)."""
-    kind = spec[0]
-    if kind == "home":
-        return "/"
-    if kind == "locations":
-        return "/locations/"
-    if kind == "state":
-        return pages.state_path(spec[1])
-    if kind == "location":
-        return f"/locations/{spec[1]}/"
-    if kind == "service":
-        return f"/{spec[1]}/"
-    return pages.landing_path(spec[1], spec[2])
-
-
 def audit_page(page: pages.Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPage:
     """The audit's view of one composed and rendered page."""
     data = page.data
@@ -68,7 +52,7 @@ def audit_page(page: pages.Page, body: bytes, in_sitemap: bool, pool: dict) -> A
 
 def unrendered_page(catalog: site.Catalog, spec: tuple[str, ...], error: str) -> AuditPage:
     """A page that could not be composed or rendered, with the location data it would show."""
-    path = spec_path(spec)
+    path = site.Catalog.spec_path(spec)
     location = catalog.location(spec[-1]) if spec[0] in ("location", "landing") else None
     url = current_app.config["SITE_URL"] + path
     return AuditPage(path, url, spec[0], audit.Html(), location=location, error=error)

@@ -235,7 +235,23 @@ def import_article(session: Session, service_slug: str, text: str, user: str = "
         raise ArticleError([f"no service has the slug {service_slug!r}; known: {known}"])
     article = parse_article(text)
     check_compiled(article)
+    replace_article(session, service, article, user=user, action="import")
+    return article
+
+
+def replace_article(
+    session: Session,
+    service: models.Service,
+    article: Article,
+    *,
+    user: str,
+    action: str,
+    patterns: dict[str, str] | None = None,
+) -> None:
+    """Replace a service's article (and patterns), record the change in history, commit."""
     before = history.service_snapshot(service)
+    for name, value in (patterns or {}).items():
+        setattr(service, name, value.strip())
     save_article(session, service, article)
     session.flush()
     history.record(
@@ -244,12 +260,11 @@ def import_article(session: Session, service_slug: str, text: str, user: str = "
         entity="service",
         entity_id=service.id,
         label=service.slug,
-        action="import",
+        action=action,
         before=before,
         after=history.service_snapshot(service),
     )
     session.commit()
-    return article
 
 
 SERVICE_PATTERNS = ("heading_pattern", "keyword_pattern", "title_pattern", "description_pattern")

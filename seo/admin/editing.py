@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from seo import history, models, queries, site
 from seo.articles import Article, Section, check_placeholders, check_template
-from seo.importer import save_article
+from seo.importer import replace_article
 from seo.locations import STATE_NAMES, FieldError, Location, validate_location
 from seo.pages import parse_questions
 
@@ -119,22 +119,9 @@ def check_article(
 
 
 def save_service(session: Session, service: models.Service, draft: ArticleDraft, user: str) -> None:
-    before = history.service_snapshot(service)
-    for name, value in draft.patterns.items():
-        setattr(service, name, value.strip())
-    save_article(session, service, draft.article)
-    session.flush()
-    history.record(
-        session,
-        user=user,
-        entity="service",
-        entity_id=service.id,
-        label=service.slug,
-        action="update",
-        before=before,
-        after=history.service_snapshot(service),
+    replace_article(
+        session, service, draft.article, user=user, action="update", patterns=draft.patterns
     )
-    session.commit()
     site.refresh_page_state(session)
 
 
