@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -90,6 +91,12 @@ def exclusions(overrides: dict[tuple[str, str], pages.Override]) -> dict[str, se
 
 # --- whole-site view, for page state and the static build --------------------------
 
+GRID_CELL = 0.5  # degrees
+
+
+def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return math.floor(latitude / GRID_CELL), math.floor(longitude / GRID_CELL)
+
 
 @functools.lru_cache(maxsize=1)
 def render_version() -> str:
@@ -120,16 +127,35 @@ class Catalog:
             pages.without_excluded(loc, excluded[loc.slug], slugs) if loc.slug in excluded else loc
             for loc in queries.published_location_values(session)
         ]
+        self._index_locations()
+
+    def _index_locations(self) -> None:
+        """Index the located locations for box searches: by latitude, and on a grid."""
         self._by_latitude = sorted(
             (loc for loc in self.locations if loc.latitude is not None),
             key=lambda loc: loc.latitude,
         )
         self._latitudes = [loc.latitude for loc in self._by_latitude]
+        # A grid of GRID_CELL-degree squares: a small box reads a few cells, not a band.
+        self._grid: dict[tuple[int, int], list[Location]] = {}
+        for loc in self._by_latitude:
+            self._grid.setdefault(_cell(loc.latitude, loc.longitude), []).append(loc)
 
     def offering(self, service_slug: str) -> list[Location]:
         return [loc for loc in self.locations if loc.offers(service_slug)]
 
     def _box(self, location: Location, radius: float) -> list[Location]:
+        lat, lon = location.latitude, location.longitude
+        if radius <= 4 * GRID_CELL:
+            reach = math.ceil(radius / GRID_CELL)
+            row, column = _cell(lat, lon)
+            return [
+                o
+                for i in range(row - reach, row + reach + 1)
+                for j in range(column - reach, column + reach + 1)
+                for o in self._grid.get((i, j), ())
+                if abs(o.latitude - lat) <= radius and abs(o.longitude - lon) <= radius
+            ]
         lo = bisect.bisect_left(self._latitudes, location.latitude - radius)
         hi = bisect.bisect_right(self._latitudes, location.latitude + radius)
         return [

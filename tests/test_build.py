@@ -196,3 +196,38 @@ def test_refresh_renders_only_pages_whose_inputs_changed(app, monkeypatch):
         composed.clear()
         assert site.refresh_page_state(session) == (0, 0)
     assert composed == []
+
+
+def test_neighbours_equal_a_brute_force_search(app):
+    from seo import pages
+
+    with app.app_context(), Session(get_engine()) as session:
+        catalog = site.Catalog(session)
+        for service in catalog.services:
+            offering = catalog.offering(service.slug)
+            for location in offering:
+                expected = pages.nearest(location, offering)
+                assert catalog.neighbours(service.slug, location) == expected, location.slug
+
+
+def test_grid_neighbours_equal_brute_force_on_many_locations():
+    import random
+
+    from seo import pages
+    from seo.locations import Location as Place
+
+    rng = random.Random(3)
+    places = [
+        Place(
+            slug=f"p-{n}", name=f"P {n}", street_address="1 Main St", city="Town", state="MO",
+            postal_code="63031", phone="+13145550101",
+            latitude=round(38 + rng.uniform(-4, 4), 4),
+            longitude=round(-90 + rng.uniform(-4, 4), 4),
+        )
+        for n in range(800)
+    ]  # fmt: skip
+    catalog = site.Catalog.__new__(site.Catalog)
+    catalog.locations = places
+    catalog._index_locations()
+    for place in places[:200]:
+        assert catalog._find_neighbours("any", place) == pages.nearest(place, places)
