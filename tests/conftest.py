@@ -197,3 +197,27 @@ def live_server(tmp_path):
     server.server_close()
     with app.app_context():
         get_engine().dispose()
+
+
+# --- a real browser: Playwright driving Debian's chromium ---------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, launched once per test module."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -3,7 +3,6 @@ marks today, the call button stays in reach on phones, and a request from a camp
 reaches the staff list with its UTM parameters."""
 
 import re
-import shutil
 
 import pytest
 from conftest import STAFF_EMAIL, STAFF_PASSWORD
@@ -11,27 +10,11 @@ from conftest import STAFF_EMAIL, STAFF_PASSWORD
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
