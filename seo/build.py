@@ -7,7 +7,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -17,10 +16,10 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo import feeds, models, queries, site, sitemaps
+from seo import build_folder, feeds, models, queries, site, sitemaps
 from seo.db import get_engine
 
-MANIFEST = ".manifest.json"
+MANIFEST = build_folder.MANIFEST
 CHUNK = 500  # pages per task: small enough to balance, large enough to amortise
 
 
@@ -149,112 +148,69 @@ def _write_feeds(session: Session, root: Path) -> None:
     (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
 
 
-def _recover(outdir: Path) -> None:
-    """Finish a swap a crash interrupted: the previous build comes back; debris goes."""
-    if not outdir.exists():
-        for old in sorted(outdir.parent.glob(f".{outdir.name}.old-*")):
-            old.rename(outdir)
-            break
-    # A build killed before its swap leaves its half-written folder behind (and one killed
-    # after it, the old build); remove them unless their process is still running.
-    for kind in ("building", "old"):
-        for debris in outdir.parent.glob(f".{outdir.name}.{kind}-*"):
-            pid = debris.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _running(int(pid)):
-                shutil.rmtree(debris, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def build_site(
     outdir: Path,
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
-    """Write every public URL under outdir; only pages whose bytes changed are rewritten."""
+    """Write every public URL under outdir; only pages whose bytes changed are rewritten.
+
+    outdir must be missing, empty or a previous build: anything else raises OutdirRefused
+    before a file is touched."""
     global _job
     started = time.perf_counter()
-    outdir = outdir.resolve()
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    _recover(outdir)
-    old = outdir if outdir.is_dir() else None
-    manifest = _read_manifest(outdir) if old else {}
-    new = outdir.parent / f".{outdir.name}.building-{os.getpid()}"
-    shutil.rmtree(new, ignore_errors=True)
-    new.mkdir()
-    report = BuildReport()
-    try:
-        with Session(get_engine(), expire_on_commit=False) as session:
-            catalog = site.Catalog(session)
-            specs = catalog.page_specs()
-            _job = _Job(catalog, new, old, manifest)
-            workers = workers or os.cpu_count() or 1
-            size = max(1, min(CHUNK, -(-len(specs) // (workers * 4))))
-            chunks = [specs[i : i + size] for i in range(0, len(specs), size)]
-            results: list[Result] = []
-            if workers == 1 or len(chunks) == 1:
-                for chunk in chunks:
-                    results += _render_chunk(chunk)
-                    if progress:
-                        progress(len(results), len(specs))
-            else:
-                # Workers only compose and render from memory; they never touch the database.
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    for part in pool.imap_unordered(_render_chunk, chunks):
-                        results += part
-                        if progress:
-                            progress(len(results), len(specs))
-            _record_state(session, results)
-            _write_feeds(session, new)
-        static = Path(current_app.static_folder or "")
-        if static.is_dir():
-            shutil.copytree(static, new / "static")
-        paths = {path: [inputs, digest, group] for path, group, digest, _w, inputs in results}
-        (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
-        report.pages = len(results)
-        report.written = sum(1 for r in results if r[3])
-        report.unchanged = report.pages - report.written
-        report.removed = len(set(manifest) - set(paths))
-        _swap(new, outdir)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    finally:
-        _job = None
+    with build_folder.BuildFolder(Path(os.path.abspath(outdir))) as folder:
+        old = folder.current()
+        manifest = _read_manifest(old) if old else {}
+        new = folder.start()
+        report = BuildReport()
+        try:
+            with Session(get_engine(), expire_on_commit=False) as session:
+                catalog = site.Catalog(session)
+                specs = catalog.page_specs()
+                _job = _Job(catalog, new, old, manifest)
+                results = _render_all(specs, workers or os.cpu_count() or 1, progress)
+                _record_state(session, results)
+                _write_feeds(session, new)
+            static = Path(current_app.static_folder or "")
+            if static.is_dir():
+                shutil.copytree(static, new / "static")
+            paths = {path: [inputs, digest, group] for path, group, digest, _w, inputs in results}
+            (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
+            report.pages = len(results)
+            report.written = sum(1 for r in results if r[3])
+            report.unchanged = report.pages - report.written
+            report.removed = len(set(manifest) - set(paths))
+            folder.publish(new)
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        finally:
+            _job = None
     report.seconds = time.perf_counter() - started
     return report
 
 
-_cleaners: list[subprocess.Popen] = []  # background removals of replaced builds
-
-
-def wait_for_cleanup() -> None:
-    """Wait until replaced builds are removed from disk (tests and scripts)."""
-    for cleaner in _cleaners:
-        cleaner.wait()
-    _cleaners.clear()
-
-
-def _swap(new: Path, outdir: Path) -> None:
-    """Put the new build in place; the old one stays whole until the last moment."""
-    if outdir.exists():
-        old = outdir.parent / f".{outdir.name}.old-{os.getpid()}"
-        outdir.rename(old)
-        new.rename(outdir)
-        # The old tree is out of sight now; remove it without making the build wait.
-        _cleaners[:] = [c for c in _cleaners if c.poll() is None]
-        _cleaners.append(subprocess.Popen(["rm", "-rf", "--", str(old)], start_new_session=True))
-    else:
-        new.rename(outdir)
+def _render_all(
+    specs: list[tuple[str, ...]], workers: int, progress: Callable[[int, int], None] | None
+) -> list[Result]:
+    size = max(1, min(CHUNK, -(-len(specs) // (workers * 4))))
+    chunks = [specs[i : i + size] for i in range(0, len(specs), size)]
+    results: list[Result] = []
+    if workers == 1 or len(chunks) == 1:
+        for chunk in chunks:
+            results += _render_chunk(chunk)
+            if progress:
+                progress(len(results), len(specs))
+        return results
+    # Workers only compose and render from memory; they never touch the database.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for part in pool.imap_unordered(_render_chunk, chunks):
+            results += part
+            if progress:
+                progress(len(results), len(specs))
+    return results
 
 
 def terminal_progress(done: int, total: int) -> None:

@@ -105,14 +105,14 @@ def import_article_command(file: str, service_slug: str) -> None:
 
 
 @seo.command("build")
-@click.argument("outdir", type=click.Path(file_okay=False))
+@click.argument("outdir", type=click.Path())
 @click.option(
     "--workers", type=int, default=None, help="Processes to render with (default: all cores)."
 )
 @click.option("--strict", is_flag=True, help="Refuse to build while the audit reports errors.")
 def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     """Write every public URL, the sitemaps and robots.txt as a static file tree."""
-    from seo import build
+    from seo import build, build_folder
 
     if strict:
         from seo import auditing
@@ -125,7 +125,10 @@ def build_command(outdir: str, workers: int | None, strict: bool) -> None:
                 + [f"build refused: {len(blocking)} error findings (see `seo audit`)"]
             )
     progress = build.terminal_progress if sys.stderr.isatty() else None
-    report = build.build_site(Path(outdir), workers=workers, progress=progress)
+    try:
+        report = build.build_site(Path(outdir), workers=workers, progress=progress)
+    except build_folder.OutdirRefused as exc:
+        _fail([f"build refused: {exc}"])
     click.echo(report.summary())
 
 

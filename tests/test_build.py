@@ -95,15 +95,89 @@ def test_failed_build_leaves_previous_build_whole(app, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         run_build(app, out, workers=1)
     assert {u: f.read_bytes() for u, f in built_files(out).items()} == before
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
+    assert store_entries(tmp_path) == {".lock", out.readlink().name}
 
 
-def test_interrupted_swap_is_recovered(app, tmp_path):
+def store_entries(parent: Path) -> set[str]:
+    return {p.name for p in (parent / ".site.builds").iterdir()}
+
+
+def test_outdir_is_a_link_flipped_to_each_new_build(app, tmp_path):
     out = tmp_path / "site"
     run_build(app, out)
-    out.rename(tmp_path / ".site.old-123")  # as if killed between the two renames
+    first = out.readlink()
+    assert out.is_symlink() and first.parent == Path(".site.builds")
+    edit(app, "kirkwood-mo", intro="Another introduction for the Kirkwood clinic.")
+    run_build(app, out)
+    second = out.readlink()
+    assert second != first
+    # The replaced build stays for readers that resolved the old link; the next build drops it.
+    assert store_entries(tmp_path) == {".lock", first.name, second.name}
+    run_build(app, out)
+    assert store_entries(tmp_path) == {".lock", second.name, out.readlink().name}
+
+
+def test_a_killed_builds_leftovers_are_removed(app, tmp_path):
+    out = tmp_path / "site"
+    run_build(app, out)
+    debris = tmp_path / ".site.builds" / "20260101T000000-999-1"
+    (debris / "half").mkdir(parents=True)
+    (tmp_path / ".site.builds" / "link-999").symlink_to(".site.builds/20260101T000000-999-1")
+    before = out.readlink().name
     report = run_build(app, out)
     assert report.unchanged == 49
+    assert store_entries(tmp_path) == {".lock", before, out.readlink().name}
+
+
+@pytest.mark.parametrize("kind", ["checkout", "file", "foreign-link", "bad-manifest"])
+def test_build_refuses_a_folder_that_is_not_a_build(app, tmp_path, kind):
+    out = tmp_path / "site"
+    if kind == "file":
+        out.write_text("notes")
+    elif kind == "foreign-link":
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "elsewhere" / "keep.txt").write_text("keep")
+        out.symlink_to("elsewhere")
+    else:
+        (out / ".git").mkdir(parents=True)
+        (out / "instance").mkdir()
+        (out / "instance" / "seo.sqlite").write_bytes(b"precious")
+        (out / "app.py").write_text("from seo import create_app\n")
+        if kind == "bad-manifest":
+            (out / ".manifest.json").write_text("not json")
+    before = sorted(
+        (p.relative_to(tmp_path), p.is_file() and p.read_bytes()) for p in tmp_path.rglob("*")
+    )
+    result = app.test_cli_runner().invoke(args=["seo", "build", str(out)])
+    assert result.exit_code == 1
+    assert "build refused" in result.stderr and str(out) in result.stderr
+    after = sorted(
+        (p.relative_to(tmp_path), p.is_file() and p.read_bytes()) for p in tmp_path.rglob("*")
+    )
+    assert after == before
+
+
+def test_build_into_the_current_folder_is_refused(app, tmp_path, monkeypatch):
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "app.py").write_text("source")
+    monkeypatch.chdir(checkout)
+    result = app.test_cli_runner().invoke(args=["seo", "build", "."])
+    assert result.exit_code == 1 and "not a previous build" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" not in p.name) == ["checkout"]
+    assert sorted(p.name for p in checkout.iterdir()) == ["app.py"]
+
+
+@pytest.mark.parametrize("kind", ["empty", "legacy-build"])
+def test_build_replaces_an_empty_folder_or_an_unlinked_previous_build(app, tmp_path, kind):
+    out = tmp_path / "site"
+    out.mkdir()
+    if kind == "legacy-build":
+        (out / "old.html").write_text("old")
+        (out / ".manifest.json").write_text("{}")
+    report = run_build(app, out)
+    assert report.pages == 49 and out.is_symlink()
+    assert not (out / "old.html").exists()
 
 
 @pytest.mark.parametrize("path", ["/../evil/", "/a/../../b/"])

@@ -171,6 +171,7 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
         first = build.build_site(out, workers=2)
     assert first.pages > 3_000
     before = digests(out)
+    first_build = out.readlink().name
 
     # New content for every page, then a build killed once it is writing pages.
     with app.app_context(), Session(get_engine()) as session:
@@ -187,7 +188,9 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
     )
 
     def writing() -> bool:
-        for folder in tmp_path.glob(".site.building-*"):
+        for folder in (tmp_path / ".site.builds").glob("2*"):
+            if folder.name == first_build:
+                continue
             pages = folder / "page-1000-mo"
             if pages.exists() or len(list(folder.glob("*/page-*"))) > 200:
                 return True
@@ -196,14 +199,18 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
     wait_for(writing, process)
     kill(process)
     assert digests(out) == before  # the previous build, every byte
-    assert list(tmp_path.glob(".site.building-*")), "the kill left a half-written build"
+    store = tmp_path / ".site.builds"
+    assert len(list(store.glob("2*"))) == 2, "the kill left a half-written build"
 
     with app.app_context():
         report = build.build_site(out, workers=2)
     assert report.pages == first.pages
     assert report.written > 0
-    build.wait_for_cleanup()  # replaced builds are removed in the background
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "test.sqlite"] + sorted(
-        p.name for p in tmp_path.iterdir() if p.name.startswith("test.sqlite-")
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".site.builds",
+        "site",
+        "test.sqlite",
+    ] + sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("test.sqlite-"))
+    # The half-written build is gone; the store keeps the new build and the one it replaced.
+    assert {p.name for p in store.iterdir()} == {".lock", out.readlink().name, first_build}
     assert b"A new introduction." in (out / "locations" / "page-7-mo" / "index.html").read_bytes()
