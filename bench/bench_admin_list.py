@@ -20,11 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from seo import create_app, importer, migrate  # noqa: E402
-from seo.admin.auth import create_user  # noqa: E402
-from seo.db import get_engine  # noqa: E402
-from seo.locations import STATE_NAMES  # noqa: E402
-from seo.models import Location, utcnow  # noqa: E402
+from seo import create_app  # noqa: E402
+from seo.core.locations import STATE_NAMES  # noqa: E402
+from seo.services import importer  # noqa: E402
+from seo.store import migrate  # noqa: E402
+from seo.store.db import get_engine  # noqa: E402
+from seo.store.models import Location, utcnow  # noqa: E402
+from seo.web.admin.auth import create_user  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get(
     "SEO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -21,8 +21,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from seo import auditing, create_app, importer, migrate, models, site  # noqa: E402
-from seo.db import get_engine  # noqa: E402
+from seo import create_app  # noqa: E402
+from seo.services import importer  # noqa: E402
+from seo.services import quality as auditing  # noqa: E402
+from seo.services import rendering as site  # noqa: E402
+from seo.store import migrate, models  # noqa: E402
+from seo.store.db import get_engine  # noqa: E402
 
 STATES = [("MO", 38.6, -90.2, "314"), ("IL", 39.8, -89.6, "217"), ("KS", 38.9, -94.7, "913"),
           ("IN", 39.8, -86.2, "317"), ("KY", 38.2, -85.8, "502"), ("TX", 30.3, -97.7, "512"),

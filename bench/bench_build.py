@@ -17,9 +17,9 @@ from common import ROOT, app_on, database
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seo import importer
-from seo.db import get_engine
-from seo.models import Location
+from seo.services import importer
+from seo.store.db import get_engine
+from seo.store.models import Location
 
 
 def load(app, landing_pages: int) -> None:
@@ -49,8 +49,9 @@ def frozen_flask(url: str, outdir: Path) -> dict:
     script = f"""
 import time
 from flask_frozen import Freezer
-from seo import create_app, site
-from seo.db import get_engine
+from seo import create_app
+from seo.services import rendering as site
+from seo.store.db import get_engine
 from sqlalchemy.orm import Session
 app = create_app({{"DATABASE_URL": {url!r}, "SECRET_KEY": "bench",
                   "FREEZER_DESTINATION": {str(outdir)!r}, "FREEZER_IGNORE_404_NOT_FOUND": True}})

@@ -16,8 +16,8 @@ from pathlib import Path
 from common import ROOT
 from generate import rows
 
-from seo.articles import compile_article, parse_article
-from seo.hours import week_table
+from seo.core.articles import compile_article, parse_article
+from seo.core.hours import week_table
 
 LAYOUT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

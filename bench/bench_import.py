@@ -9,15 +9,15 @@ from common import app_on, database
 from generate import rows
 from sqlalchemy.orm import Session
 
-from seo import importer
-from seo.db import get_engine
+from seo.services import importer
+from seo.store.db import get_engine
 
 
 def csv_text(count: int) -> str:
     import csv
     import io
 
-    from seo.locations import COLUMNS
+    from seo.core.locations import COLUMNS
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)

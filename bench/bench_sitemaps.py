@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from common import app_on, database, peak_mb
 from sqlalchemy.orm import Session
 
-from seo import feeds, models
-from seo.db import get_engine
+from seo.services import feeds
+from seo.store import models
+from seo.store.db import get_engine
 
 
 def fill(app, urls: int) -> None:

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seo import create_app, importer, migrate  # noqa: E402
-from seo.db import get_engine  # noqa: E402
+from seo import create_app  # noqa: E402
+from seo.services import importer  # noqa: E402
+from seo.store import migrate  # noqa: E402
+from seo.store.db import get_engine  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get(
     "SEO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -7,7 +7,7 @@ import csv
 import random
 import sys
 
-from seo.locations import COLUMNS
+from seo.core.locations import COLUMNS
 
 STATES = [
     ("MO", 38.6, -90.2, "314"), ("IL", 39.8, -89.6, "217"), ("KS", 38.9, -94.7, "913"),

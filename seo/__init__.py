@@ -26,7 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
-    from seo import admin, appointments, cache, cli, db, public, security
+    from seo import cli
+    from seo.store import db
+    from seo.web import admin, appointments, cache, public, security
 
     db.init_app(app)
     cache.init_app(app)

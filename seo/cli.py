@@ -11,11 +11,13 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from seo import importer, migrate, site
-from seo.articles import ArticleError
-from seo.db import get_engine
-from seo.locations import decode_csv
-from seo.models import Service
+from seo.core.articles import ArticleError
+from seo.core.locations import decode_csv
+from seo.services import importer
+from seo.services import rendering as site
+from seo.store import migrate
+from seo.store.db import get_engine
+from seo.store.models import Service
 
 seo = AppGroup("seo", help="Manage the landing-page site.")
 
@@ -112,10 +114,10 @@ def import_article_command(file: str, service_slug: str) -> None:
 @click.option("--strict", is_flag=True, help="Refuse to build while the audit reports errors.")
 def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     """Write every public URL, the sitemaps and robots.txt as a static file tree."""
-    from seo import build, build_folder
+    from seo.services import build, build_folder
 
     if strict:
-        from seo import auditing
+        from seo.services import quality as auditing
 
         with _session() as session:
             blocking = auditing.blocking_findings(session)
@@ -143,7 +145,7 @@ def create_user_command(email: str, role: str) -> None:
     """Create a staff account (password from SEO_PASSWORD or a prompt)."""
     import os
 
-    from seo.admin.auth import AccountError, create_user
+    from seo.web.admin.auth import AccountError, create_user
 
     password = os.environ.get("SEO_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
@@ -164,7 +166,8 @@ def create_user_command(email: str, role: str) -> None:
 )
 def audit_command(output: str) -> None:
     """Check every published page; exit status 1 when any finding is an error."""
-    from seo import audit, auditing
+    from seo import audit
+    from seo.services import quality as auditing
 
     progress = None
     if sys.stderr.isatty():
@@ -185,7 +188,7 @@ def audit_command(output: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def dump_command(file: str) -> None:
     """Write the whole content (every table) to a JSON Lines backup (.gz: compressed)."""
-    from seo import backup
+    from seo.store import backup
 
     try:
         summary = backup.dump(get_engine(), Path(file))
@@ -199,7 +202,7 @@ def dump_command(file: str) -> None:
 @click.option("--force", is_flag=True, help="Replace the content of a database that has some.")
 def restore_command(file: str, force: bool) -> None:
     """Load a backup from `seo dump` into an empty database (migrated first), in one transaction."""
-    from seo import backup
+    from seo.store import backup
 
     try:
         summary = backup.restore(get_engine(), Path(file), force=force)

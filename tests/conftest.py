@@ -11,8 +11,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from seo import create_app, importer, migrate, site
-from seo.db import get_engine
+from seo import create_app
+from seo.services import importer
+from seo.services import rendering as site
+from seo.store import migrate
+from seo.store.db import get_engine
 
 DATA = Path(__file__).parent / "data"
 ADMIN_URL = os.environ.get(
@@ -138,7 +141,7 @@ def csrf_token(html: str) -> str:
 
 
 def add_user(app, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD, role="admin"):
-    from seo.admin.auth import create_user
+    from seo.web.admin.auth import create_user
 
     with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
         return create_user(session, email, password, role)[0]

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
-from seo.db import get_engine
-from seo.models import Change, Location, PageOverride, Service, SlugRedirect, User
+from seo.store.db import get_engine
+from seo.store.models import Change, Location, PageOverride, Service, SlugRedirect, User
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
 NEW_LOCATION = {

@@ -4,8 +4,8 @@ from conftest import StaffAuth, add_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo.db import get_engine
-from seo.models import Change, Location
+from seo.store.db import get_engine
+from seo.store.models import Change, Location
 
 DRAFT = "/neuropathic-pain-treatment/ballwin-mo/"
 

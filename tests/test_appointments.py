@@ -9,8 +9,8 @@ from conftest import csrf_token
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from seo.db import get_engine
-from seo.models import AppointmentRequest
+from seo.store.db import get_engine
+from seo.store.models import AppointmentRequest
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
 FORM = "/appointments/new/"
@@ -159,7 +159,7 @@ def test_requests_are_rate_limited_per_address(database_url):
 
 
 def test_without_smtp_the_notification_is_logged(client, caplog):
-    caplog.set_level(logging.INFO, logger="seo.appointments")
+    caplog.set_level(logging.INFO, logger="seo.web.appointments")
     post(client, open_form(client), name="Ann", phone="3145550123")
     assert "SMTP_HOST not set" in caplog.text
     assert "Ann" not in caplog.text and "555" not in caplog.text

@@ -2,7 +2,7 @@
 
 import pytest
 
-from seo.appointments_core import (
+from seo.core.appointments import (
     PageTarget,
     campaign,
     campaign_from_url,

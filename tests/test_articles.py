@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from seo.articles import (
+from seo.core.articles import (
     PLACEHOLDERS,
     ArticleError,
     compile_article,

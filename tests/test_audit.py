@@ -14,7 +14,7 @@ import pytest
 
 from seo import audit
 from seo.audit import AuditConfig, AuditPage, Finding
-from seo.locations import Location
+from seo.core.locations import Location
 
 SITE = "https://clinics.example"
 TODAY = date(2026, 11, 25)

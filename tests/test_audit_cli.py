@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo import auditing
-from seo.db import get_engine
-from seo.models import Location, Section, Service
+from seo.services import quality as auditing
+from seo.store.db import get_engine
+from seo.store.models import Location, Section, Service
 
 NEURO = "neuropathic-pain-treatment"
 KETAMINE = "ketamine-infusion-therapy"

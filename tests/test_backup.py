@@ -9,8 +9,8 @@ from conftest import _empty_postgres, add_user, load_demo, make_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from seo import backup, models
-from seo.db import get_engine
+from seo.store import backup, models
+from seo.store.db import get_engine
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
 

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seo import build, site
-from seo.db import get_engine
-from seo.models import Location
+from seo.services import build
+from seo.services import rendering as site
+from seo.store.db import get_engine
+from seo.store.models import Location
 
 
 def built_files(root: Path) -> dict[str, Path]:
@@ -189,7 +190,7 @@ def test_page_paths_cannot_leave_the_build_folder(tmp_path, path):
 def test_build_honours_page_overrides(app, client, tmp_path):
     from sqlalchemy import select
 
-    from seo.models import PageOverride, Service
+    from seo.store.models import PageOverride, Service
 
     with app.app_context(), Session(get_engine()) as session:
         service = session.scalars(
@@ -273,7 +274,7 @@ def test_refresh_renders_only_pages_whose_inputs_changed(app, monkeypatch):
 
 
 def test_neighbours_equal_a_brute_force_search(app):
-    from seo import pages
+    from seo.core import pages
 
     with app.app_context(), Session(get_engine()) as session:
         catalog = site.Catalog(session)
@@ -287,8 +288,8 @@ def test_neighbours_equal_a_brute_force_search(app):
 def test_grid_neighbours_equal_brute_force_on_many_locations():
     import random
 
-    from seo import pages
-    from seo.locations import Location as Place
+    from seo.core import pages
+    from seo.core.locations import Location as Place
 
     rng = random.Random(3)
     places = [

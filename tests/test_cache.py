@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seo import site
-from seo.cache import PageCache
-from seo.db import get_engine
-from seo.models import Location
+from seo.services import rendering as site
+from seo.store.db import get_engine
+from seo.store.models import Location
+from seo.web.cache import PageCache
 from tests.conftest import make_app
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"

@@ -5,8 +5,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from seo.db import get_engine
-from seo.models import Location, Service
+from seo.store.db import get_engine
+from seo.store.models import Location, Service
 
 DATA = Path(__file__).parent / "data"
 

@@ -13,10 +13,11 @@ from conftest import SITE_URL, add_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo import importer, queries
-from seo.db import get_engine
-from seo.locations import COLUMNS
-from seo.models import Change, Location
+from seo.core.locations import COLUMNS
+from seo.services import importer
+from seo.store import queries
+from seo.store.db import get_engine
+from seo.store.models import Change, Location
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent

@@ -14,9 +14,10 @@ from conftest import SITE_URL
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from seo import build, models
-from seo.db import get_engine
-from seo.locations import COLUMNS
+from seo.core.locations import COLUMNS
+from seo.services import build
+from seo.store import models
+from seo.store.db import get_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORT_ROWS = 20_000

@@ -14,9 +14,9 @@ from conftest import StaffAuth, add_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from seo.db import get_engine
-from seo.locations import FORMULA_TRIGGERS, FREE_TEXT, MAX_LENGTHS
-from seo.models import Change, Location
+from seo.core.locations import FORMULA_TRIGGERS, FREE_TEXT, MAX_LENGTHS
+from seo.store.db import get_engine
+from seo.store.models import Change, Location
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 sys.path.insert(0, str(HOSTILE))

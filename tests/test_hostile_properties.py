@@ -11,10 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from seo import importer, queries, site
-from seo.articles import PLACEHOLDERS, ArticleError, parse_article
-from seo.db import get_engine
-from seo.locations import (
+from seo.core.articles import PLACEHOLDERS, ArticleError, parse_article
+from seo.core.locations import (
     COLUMNS,
     FREE_TEXT,
     Location,
@@ -23,7 +21,11 @@ from seo.locations import (
     validate_location,
     write_locations,
 )
-from seo.schema_org import script_json
+from seo.core.schema_org import script_json
+from seo.services import importer
+from seo.services import rendering as site
+from seo.store import queries
+from seo.store.db import get_engine
 
 # Fragments that have broken parsers, templates and markup elsewhere, mixed with any text.
 HOSTILE = [
@@ -141,7 +143,7 @@ def test_article_parser_accepts_or_refuses_but_never_crashes(sections):
     except ArticleError as exc:
         assert exc.problems
         return
-    from seo.articles import compile_article
+    from seo.core.articles import compile_article
 
     html = compile_article(article).render(PLACEHOLDERS)
     assert "<script" not in html.lower()

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from seo.hours import (
+from seo.core.hours import (
     HoursError,
     normalize_opening_hours,
     normalize_special_hours,

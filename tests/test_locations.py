@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seo.locations import (
+from seo.core.locations import (
     COLUMNS,
     Location,
     normalize_phone,

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo.db import get_engine
-from seo.models import Location, SlugRedirect
+from seo.store.db import get_engine
+from seo.store.models import Location, SlugRedirect
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
 

@@ -7,7 +7,7 @@ import extruct
 import lxml.html
 import pytest
 
-from seo.schema_org import script_json
+from seo.core.schema_org import script_json
 
 DATA = Path(__file__).parent / "data"
 VOCAB = json.loads((DATA / "schemaorg-terms.json").read_text(encoding="utf-8"))

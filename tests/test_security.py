@@ -9,8 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from test_admin import _article_data
 
-from seo import build, security
-from seo.db import get_engine
+from seo.services import build
+from seo.store.db import get_engine
+from seo.web import security
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -12,10 +12,10 @@ from lxml import etree
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo import site
-from seo.db import get_engine
-from seo.models import Location, PageState
-from seo.sitemaps import Entry, chunk, chunk_count, write_urlset, write_urlset_rows
+from seo.core.sitemaps import Entry, chunk, chunk_count, write_urlset, write_urlset_rows
+from seo.services import rendering as site
+from seo.store.db import get_engine
+from seo.store.models import Location, PageState
 
 DATA = Path(__file__).parent / "data"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

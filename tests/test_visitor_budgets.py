@@ -7,7 +7,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from seo import site
+from seo.services import rendering as site
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -23,7 +23,7 @@ def rendered_pages(app) -> dict[str, bytes]:
     """Every public page as the server and the build render it."""
     from sqlalchemy.orm import Session
 
-    from seo.db import get_engine
+    from seo.store.db import get_engine
 
     with app.app_context(), app.test_request_context(), Session(get_engine()) as session:
         return {page.path: site.render(page) for page in site.Catalog(session).pages()}

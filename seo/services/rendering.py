@@ -15,11 +15,12 @@ from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from seo import models, pages, queries
-from seo.articles import CompiledArticle, compile_article
-from seo.hours import upcoming_special_hours
-from seo.locations import STATE_NAMES, Location
-from seo.schema_org import script_json
+from seo.core import pages
+from seo.core.articles import CompiledArticle, compile_article
+from seo.core.hours import upcoming_special_hours
+from seo.core.locations import STATE_NAMES, Location
+from seo.core.schema_org import script_json
+from seo.store import models, queries
 
 LOCATIONS_SITEMAP = "locations"
 RESERVED_SLUGS = {"locations", "sitemaps", "admin", "static", "sitemap.xml", "robots.txt"}
@@ -101,7 +102,7 @@ def _cell(latitude: float, longitude: float) -> tuple[int, int]:
 @functools.lru_cache(maxsize=1)
 def render_version() -> str:
     """A digest of the templates, static files and code that turn data into bytes."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     digest = hashlib.blake2b(digest_size=16)
     for folder in ("templates", "seo", "static"):
         for file in sorted((root / folder).rglob("*")):

@@ -13,8 +13,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from seo import models, queries
-from seo.db import get_session
+from seo.store import models, queries
+from seo.store.db import get_session
 
 MAX_FAILURES = 10  # failed sign-ins in a row before an account is locked
 LOCKOUT = timedelta(minutes=15)

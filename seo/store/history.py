@@ -6,10 +6,10 @@ import json
 
 from sqlalchemy.orm import Session
 
-from seo import locations as core
-from seo import models
-from seo.locations import COLUMNS, format_coordinate
-from seo.models import Change
+from seo.core import locations as core
+from seo.core.locations import COLUMNS, format_coordinate
+from seo.store import models
+from seo.store.models import Change
 
 SERVICE_FIELDS = (
     "name",

@@ -11,8 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from seo import history, models, queries
-from seo.articles import (
+from seo.core.articles import (
     PLACEHOLDERS,
     Article,
     ArticleError,
@@ -20,7 +19,8 @@ from seo.articles import (
     compile_article,
     parse_article,
 )
-from seo.locations import RowError, parse_locations, write_locations
+from seo.core.locations import RowError, parse_locations, write_locations
+from seo.store import history, models, queries
 
 
 @dataclass(frozen=True)

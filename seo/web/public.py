@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from seo import cache, feeds, models, queries, site, sitemaps
-from seo.db import get_engine, get_session
-from seo.pages import Page
+from seo.core import sitemaps
+from seo.core.pages import Page
+from seo.services import feeds
+from seo.services import rendering as site
+from seo.store import models, queries
+from seo.store.db import get_engine, get_session
+from seo.web import cache
 
 bp = Blueprint("public", __name__)
 

@@ -12,8 +12,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo import audit, pages, queries, site
+from seo import audit
 from seo.audit import AuditConfig, AuditPage, Finding
+from seo.core import pages
+from seo.services import rendering as site
+from seo.store import queries
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from seo import locations as core_locations
-from seo.models import (
+from seo.core import locations as core_locations
+from seo.store.models import (
     AppointmentRequest,
     Change,
     Location,
@@ -275,7 +275,7 @@ def sections_of(session: Session, service_id: int) -> Sequence[Section]:
 
 def location_values(session: Session) -> dict[str, tuple[int, core_locations.Location]]:
     """slug -> (id, value) for every location, read as plain rows (no ORM objects)."""
-    from seo.models import location_from_columns
+    from seo.store.models import location_from_columns
 
     columns = [getattr(Location, f) for f in (*Location.VALUE_FIELDS, "services")]
     stmt = select(Location.id, *columns).execution_options(yield_per=5000)
@@ -353,7 +353,7 @@ def request_locations(session: Session) -> Sequence[Location]:
 
 def published_location_values(session: Session) -> list[core_locations.Location]:
     """Every published location as a core value, read as plain rows (fast at 100,000)."""
-    from seo.models import location_from_columns
+    from seo.store.models import location_from_columns
 
     columns = [getattr(Location, f) for f in (*Location.VALUE_FIELDS, "services")]
     stmt = (

@@ -25,10 +25,16 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
-from seo import history, importer, models, queries, site
-from seo.admin import editing
-from seo.admin.auth import authenticate, limiter
-from seo.admin.forms import (
+from seo.core.appointments import PREFERRED_TIMES, UTM_KEYS
+from seo.core.articles import Section
+from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, decode_csv, protect_cell
+from seo.services import importer
+from seo.services import rendering as site
+from seo.store import history, models, queries
+from seo.store.db import get_session
+from seo.web.admin import editing
+from seo.web.admin.auth import authenticate, limiter
+from seo.web.admin.forms import (
     ArticleForm,
     LocationForm,
     LoginForm,
@@ -36,10 +42,6 @@ from seo.admin.forms import (
     RetireForm,
     UploadForm,
 )
-from seo.appointments_core import PREFERRED_TIMES, UTM_KEYS
-from seo.articles import Section
-from seo.db import get_session
-from seo.locations import COLUMNS, STATE_NAMES, STATUSES, decode_csv, protect_cell
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -340,7 +342,7 @@ def location_publish(location_id: int):
     if value is None:
         flash("Cannot publish: " + "; ".join(f"{e.column} {e.message}" for e in errors), "error")
         return redirect(url_for("admin.location_edit", location_id=row.id))
-    from seo.admin import quality
+    from seo.web.admin import quality
 
     blockers = quality.publish_blockers(db, location=row)
     row = _location_or_404(location_id)
@@ -621,8 +623,8 @@ def service_edit(slug: str):
 def _compose_preview(service: models.Service, draft: editing.ArticleDraft, location_slug: str):
     from dataclasses import replace
 
-    from seo import pages
-    from seo.articles import compile_article
+    from seo.core import pages
+    from seo.core.articles import compile_article
 
     db = get_session()
     if location_slug:
@@ -651,7 +653,7 @@ def _article_page(form, service, draft, preview_page):
 
 @bp.route("/services/<slug>/publish", methods=["POST"])
 def service_publish(slug: str):
-    from seo.admin import quality
+    from seo.web.admin import quality
 
     db = get_session()
     blockers = quality.publish_blockers(db, service=_service_or_404(slug))

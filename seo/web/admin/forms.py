@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from seo.locations import STATE_NAMES, STATUSES
+from seo.core.locations import STATE_NAMES, STATUSES
 
 
 class LoginForm(FlaskForm):

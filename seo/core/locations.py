@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from slugify import slugify
 
-from seo.hours import HoursError, normalize_opening_hours, normalize_special_hours
+from seo.core.hours import HoursError, normalize_opening_hours, normalize_special_hours
 
 COLUMNS = (
     "slug",

@@ -25,11 +25,12 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
-from seo import appointments_core as core
-from seo import models, queries, site
-from seo.admin.auth import limiter
-from seo.db import get_session
-from seo.locations import display_phone
+from seo.core import appointments as core
+from seo.core.locations import display_phone
+from seo.services import rendering as site
+from seo.store import models, queries
+from seo.store.db import get_session
+from seo.web.admin.auth import limiter
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 log = logging.getLogger(__name__)

@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from seo.hours import DAY_CODES, DAY_NAMES, SpecialHours, parse_opening_hours
-from seo.locations import Location
+from seo.core.hours import DAY_CODES, DAY_NAMES, SpecialHours, parse_opening_hours
+from seo.core.locations import Location
 
 if TYPE_CHECKING:
-    from seo.pages import Page, Service, Site
+    from seo.core.pages import Page, Service, Site
 
 
 def organization_id(site: Site) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import render_template, request
 from sqlalchemy.orm import Session
 
-from seo import audit, auditing, history, models
-from seo.admin.views import bp
-from seo.db import get_session
+from seo import audit
+from seo.services import quality as auditing
+from seo.store import history, models
+from seo.store.db import get_session
+from seo.web.admin.views import bp
 
 
 def publish_blockers(

@@ -16,8 +16,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo import build_folder, feeds, models, queries, site, sitemaps
-from seo.db import get_engine
+from seo.core import sitemaps
+from seo.services import build_folder, feeds
+from seo.services import rendering as site
+from seo.store import models, queries
+from seo.store.db import get_engine
 
 MANIFEST = build_folder.MANIFEST
 CHUNK = 500  # pages per task: small enough to balance, large enough to amortise

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote, urlencode
 
-from seo.articles import CompiledArticle, Question, fill
-from seo.hours import SpecialHours, upcoming_special_hours, week_table
-from seo.locations import STATE_NAMES, Location, display_phone
+from seo.core.articles import CompiledArticle, Question, fill
+from seo.core.hours import SpecialHours, upcoming_special_hours, week_table
+from seo.core.locations import STATE_NAMES, Location, display_phone
 
 TITLE_MAX = 60  # characters search results usually show
 DESCRIPTION_MAX = 160
@@ -237,7 +237,7 @@ def compose_landing(
     override: Override | None = None,
 ) -> Page:
     """Compose the landing page of one service at one location."""
-    from seo.schema_org import landing_graph
+    from seo.core.schema_org import landing_graph
 
     values = pattern_values(service, location)
     path = landing_path(service.slug, location.slug)
@@ -299,7 +299,7 @@ def compose_location(
     site: Site, location: Location, services: Sequence[Service], today: date
 ) -> Page:
     """Compose a location's own page: address, phone, hours, services offered."""
-    from seo.schema_org import simple_graph
+    from seo.core.schema_org import simple_graph
 
     path = location_path(location)
     offered = [s for s in services if location.offers(s.slug)]
@@ -346,7 +346,7 @@ def group_by_state(locations: Iterable[Location]) -> list[tuple[str, str, list[L
 
 
 def compose_locations_index(site: Site, locations: Sequence[Location]) -> Page:
-    from seo.schema_org import simple_graph
+    from seo.core.schema_org import simple_graph
 
     path = "/locations/"
     groups = group_by_state(locations)
@@ -369,7 +369,7 @@ def compose_locations_index(site: Site, locations: Sequence[Location]) -> Page:
 
 
 def compose_state(site: Site, state: str, locations: Sequence[Location]) -> Page:
-    from seo.schema_org import simple_graph
+    from seo.core.schema_org import simple_graph
 
     name = STATE_NAMES.get(state, state)
     path = state_path(state)
@@ -395,7 +395,7 @@ def compose_state(site: Site, state: str, locations: Sequence[Location]) -> Page
 def compose_service(
     site: Site, service: Service, article: CompiledArticle, locations: Sequence[Location]
 ) -> Page:
-    from seo.schema_org import simple_graph
+    from seo.core.schema_org import simple_graph
 
     path = f"/{service.slug}/"
     groups = group_by_state(locations)
@@ -433,7 +433,7 @@ def compose_service(
 
 
 def compose_home(site: Site, services: Sequence[Service], locations: Sequence[Location]) -> Page:
-    from seo.schema_org import simple_graph
+    from seo.core.schema_org import simple_graph
 
     groups = group_by_state(locations)
     page = Page(

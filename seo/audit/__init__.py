@@ -15,11 +15,12 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from seo.locations import Location, display_phone
+from seo.core.locations import Location, display_phone
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 LEVELS = (ERROR, WARNING, INFO)
-VOCABULARY = Path(__file__).parent / "data" / "schemaorg-terms.json"  # schema.org release terms
+# The schema.org release terms.
+VOCABULARY = Path(__file__).parent.parent / "data" / "schemaorg-terms.json"
 
 
 @dataclass(frozen=True, order=True)

@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from seo import articles, pages
-from seo import locations as core
+from seo.core import articles, pages
+from seo.core import locations as core
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from seo import models, queries, sitemaps
+from seo.core import sitemaps
+from seo.store import models, queries
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ from sqlalchemy import (
     text,
 )
 
-from seo import migrate
-from seo.models import Base
+from seo.store import migrate
+from seo.store.models import Base
 
 FORMAT = "seo-backup"
 FORMAT_VERSION = 1

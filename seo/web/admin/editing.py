@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from seo import history, models, queries, site
-from seo.articles import Article, Section, check_placeholders, check_template
-from seo.importer import replace_article
-from seo.locations import STATE_NAMES, FieldError, Location, validate_location
-from seo.pages import parse_questions
+from seo.core.articles import Article, Section, check_placeholders, check_template
+from seo.core.locations import STATE_NAMES, FieldError, Location, validate_location
+from seo.core.pages import parse_questions
+from seo.services import rendering as site
+from seo.services.importer import replace_article
+from seo.store import history, models, queries
 
 PATTERNS = ("heading_pattern", "title_pattern", "description_pattern", "keyword_pattern")
 # A location slug equal to a state code would shadow the state page /locations/<code>/.

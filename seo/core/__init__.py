@@ -1,0 +1,1 @@
+"""Pure code: no web framework, no database, no I/O."""

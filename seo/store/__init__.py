@@ -1,0 +1,1 @@
+"""Storage: models, queries, migrations, backups, history rows."""

@@ -1,0 +1,1 @@
+"""The web edge: public pages, appointments, the staff admin."""
