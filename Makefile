@@ -40,6 +40,8 @@ bench: $(VENV)/.dev-installed postgres
 	cd bench && ../$(BIN)/python bench_serve.py
 	cd bench && ../$(BIN)/python bench_sitemaps.py --urls 1000000
 	$(BIN)/python bench/bench_admin_list.py
+	cd bench && ../$(BIN)/python bench_gate.py --count 100000
+	cd bench && ../$(BIN)/python bench_hostile_upload.py --mb 50 10
 
 # Start the machine's PostgreSQL server when it is down; the tests report loudly if it cannot run.
 postgres:

@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 
+# Loopback by default: behind nginx with TRUSTED_PROXIES set, the app believes the
+# X-Forwarded-For header, so only the proxy may reach this port (docs/DEPLOY.md).
 bind = os.environ.get("BIND", "127.0.0.1:" + os.environ.get("PORT", "8000"))
 # Gunicorn's rule of thumb for sync workers: two per core, plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

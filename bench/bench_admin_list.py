@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from seo import create_app  # noqa: E402
 from seo.core.locations import STATE_NAMES  # noqa: E402
-from seo.services import importer  # noqa: E402
+from seo.services import articles  # noqa: E402
 from seo.store import migrate  # noqa: E402
 from seo.store.db import get_engine  # noqa: E402
 from seo.store.models import Location, utcnow  # noqa: E402
@@ -77,7 +77,7 @@ def load(app, count: int) -> float:
         engine = get_engine()
         migrate.upgrade(engine)
         with Session(engine) as session:
-            importer.load_services(session, Path(app.config["CONTENT_DIR"]))
+            articles.load_services(session, Path(app.config["CONTENT_DIR"]))
             batch = []
             for row in rows(count):  # set-based: one executemany per 10,000 rows
                 batch.append(row)

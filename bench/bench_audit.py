@@ -22,7 +22,7 @@ from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from seo import create_app  # noqa: E402
-from seo.services import importer  # noqa: E402
+from seo.services import articles  # noqa: E402
 from seo.services import quality as auditing  # noqa: E402
 from seo.services import rendering as site  # noqa: E402
 from seo.store import migrate, models  # noqa: E402
@@ -78,7 +78,7 @@ def prepare(url: str, landing_pages: int) -> None:
     with app.app_context():
         migrate.upgrade(get_engine())
         with Session(get_engine()) as session:
-            services = importer.load_services(session, Path(app.config["CONTENT_DIR"]))
+            services = articles.load_services(session, Path(app.config["CONTENT_DIR"]))
             session.execute(insert(models.Location), location_rows(landing_pages // services))
             session.commit()
             now = models.utcnow()

@@ -17,7 +17,7 @@ from common import ROOT, app_on, database
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seo.services import importer
+from seo.services import locations
 from seo.store.db import get_engine
 from seo.store.models import Location
 
@@ -25,7 +25,7 @@ from seo.store.models import Location
 def load(app, landing_pages: int) -> None:
     """Half as many locations as landing pages: every location offers both services."""
     with app.app_context(), Session(get_engine()) as session:
-        report = importer.import_locations(session, csv_text(landing_pages // 2))
+        report = locations.import_locations(session, csv_text(landing_pages // 2))
         assert report.ok, report.errors[:3]
 
 

@@ -9,7 +9,7 @@ from common import app_on, database
 from generate import rows
 from sqlalchemy.orm import Session
 
-from seo.services import importer
+from seo.services import locations
 from seo.store.db import get_engine
 
 
@@ -42,12 +42,12 @@ def main() -> None:
                 for body in (text, text, None):
                     if body is None:  # every row changed: rewrite the intros
                         with Session(get_engine()) as session:
-                            body = importer.export_locations(session).replace(
+                            body = locations.export_locations(session).replace(
                                 "Gateway Pain Relief", "Gateway Pain Care"
                             )
                     started = time.perf_counter()
                     with Session(get_engine()) as session:
-                        report = importer.import_locations(session, body)
+                        report = locations.import_locations(session, body)
                     timings.append((time.perf_counter() - started, report.summary()))
                     assert report.ok, report.errors[:3]
             cells = " | ".join(f"{s:.1f} s ({summary})" for s, summary in timings)

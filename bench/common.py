@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from seo import create_app  # noqa: E402
-from seo.services import importer  # noqa: E402
+from seo.services import articles  # noqa: E402
 from seo.store import migrate  # noqa: E402
 from seo.store.db import get_engine  # noqa: E402
 
@@ -51,7 +51,7 @@ def app_on(url: str, **config):
     with app.app_context():
         migrate.upgrade(get_engine())
         with Session(get_engine()) as session:
-            importer.load_services(session, Path(app.config["CONTENT_DIR"]))
+            articles.load_services(session, Path(app.config["CONTENT_DIR"]))
     return app
 
 

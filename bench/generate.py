@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import random
 import sys
+
+import zipcodes
 
 from seo.core.locations import COLUMNS
 
@@ -25,10 +28,18 @@ WORDS = (
 ).split()
 
 
+@functools.cache
+def state_zips(state: str) -> list[str]:
+    """The state's street-delivery ZIP codes: a generated row's ZIP lies in its state."""
+    found = zipcodes.filter_by(state=state, zip_code_type="STANDARD")
+    return sorted(z["zip_code"] for z in found)
+
+
 def rows(count: int, seed: int = 7):
     rng = random.Random(seed)
     for n in range(count):
         state, lat, lon, area = STATES[n % len(STATES)]
+        zips = state_zips(state)
         town = f"{TOWNS[(n // len(STATES)) % len(TOWNS)]} {n}"
         intro = " ".join(rng.choice(WORDS) for _ in range(70)).capitalize() + "."
         yield {
@@ -37,7 +48,7 @@ def rows(count: int, seed: int = 7):
             "street_address": f"{100 + n % 9000} Main St, Suite {n % 500}",
             "city": town,
             "state": state,
-            "postal_code": f"{10000 + n % 89999:05d}",
+            "postal_code": zips[(n // len(STATES)) % len(zips)],
             "phone": f"({area}) {rng.randint(200, 989)}-{rng.randint(1000, 9999)}",
             "latitude": f"{lat + rng.uniform(-3, 3):.4f}",
             "longitude": f"{lon + rng.uniform(-3, 3):.4f}",

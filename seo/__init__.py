@@ -26,11 +26,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
-    from seo import cli
+    from seo import cli, extensions
     from seo.store import db
     from seo.web import admin, appointments, cache, public, security
 
+    if app.config["TRUSTED_PROXIES"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client address, scheme and host as the nearest N proxies saw them; headers a
+        # client wrote itself sit further left and are ignored.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    extensions.init_app(app)
     cache.init_app(app)
     app.register_blueprint(public.bp)
     admin.init_app(app)

@@ -12,14 +12,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seo.core.articles import ArticleError
-from seo.core.locations import decode_csv
-from seo.services import importer
-from seo.services import rendering as site
-from seo.store import migrate
+from seo.core.locations import MAX_FILE_BYTES, decode_csv
+from seo.services import articles, gate, locations, page_state
+from seo.store import migrate, queries
 from seo.store.db import get_engine
 from seo.store.models import Service
 
 seo = AppGroup("seo", help="Manage the landing-page site.")
+
+
+ALLOW_AUDIT_ERRORS = click.option(
+    "--allow-audit-errors",
+    is_flag=True,
+    help="Publish even when the audit finds errors on the pages; recorded in history.",
+)
+
+
+def _cli_override(allowed: bool) -> gate.Override | None:
+    return gate.Override("cli", "--allow-audit-errors") if allowed else None
 
 
 def _session() -> Session:
@@ -34,6 +44,9 @@ def _fail(lines: list[str]) -> None:
 
 def _read_file(path: str) -> str:
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:  # refused before a byte is read into memory
+            _fail([f"{path}: the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
         return decode_csv(Path(path).read_bytes())
     except ValueError as exc:
         _fail([f"{path}: {exc}"])
@@ -52,32 +65,38 @@ def init_command() -> None:
             return
         content = Path(current_app.config["CONTENT_DIR"])
         try:
-            count = importer.load_services(session, content)
+            count = articles.load_services(session, content)
         except ArticleError as exc:
             _fail(exc.problems)
         text = _read_file(current_app.config["LOCATIONS_CSV"])
-        report = importer.import_locations(session, text)
+        report = locations.import_locations(session, text)
         if not report.ok:
             _fail([str(e) for e in report.errors])
-        changed, _ = site.refresh_page_state(session)
-        click.echo(f"loaded {count} services; locations: {report.summary()}; {changed} pages")
+        pages = len(queries.page_states(session))
+        click.echo(f"loaded {count} services; locations: {report.summary()}; {pages} pages")
 
 
 @seo.command("import-locations")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
 @click.option("--retire-missing", is_flag=True, help="Retire locations the file leaves out.")
-def import_locations_command(file: str, dry_run: bool, retire_missing: bool) -> None:
+@ALLOW_AUDIT_ERRORS
+def import_locations_command(
+    file: str, dry_run: bool, retire_missing: bool, allow_audit_errors: bool
+) -> None:
     """Validate a locations CSV, then upsert it by slug in one transaction."""
     text = _read_file(file)
     with _session() as session:
-        report = importer.import_locations(
-            session, text, dry_run=dry_run, retire_missing=retire_missing
+        report = locations.import_locations(
+            session,
+            text,
+            dry_run=dry_run,
+            retire_missing=retire_missing,
+            override=_cli_override(allow_audit_errors),
         )
         if not report.ok:
-            _fail([str(e) for e in report.errors])
-        if not dry_run:
-            site.refresh_page_state(session)
+            hint = ["(publishing despite them: --allow-audit-errors)"] if report.gated else []
+            _fail([str(e) for e in report.errors] + hint)
     click.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
 
 
@@ -86,7 +105,7 @@ def import_locations_command(file: str, dry_run: bool, retire_missing: bool) -> 
 def export_locations_command(file: str) -> None:
     """Write every location in the locations.csv format."""
     with _session() as session:
-        text = importer.export_locations(session)
+        text = locations.export_locations(session)
     Path(file).write_text(text, encoding="utf-8", newline="")
     click.echo(f"wrote {max(text.count(chr(10)) - 1, 0)} rows to {file}", err=True)
 
@@ -94,15 +113,22 @@ def export_locations_command(file: str) -> None:
 @seo.command("import-article")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--service", "service_slug", required=True, help="The service's slug.")
-def import_article_command(file: str, service_slug: str) -> None:
+@ALLOW_AUDIT_ERRORS
+def import_article_command(file: str, service_slug: str, allow_audit_errors: bool) -> None:
     """Import a service's article from Markdown or the pasted plain-text layout."""
     text = _read_file(file)
     with _session() as session:
         try:
-            article = importer.import_article(session, service_slug, text)
+            article = articles.import_article(
+                session, service_slug, text, override=_cli_override(allow_audit_errors)
+            )
         except ArticleError as exc:
             _fail([f"{file}: {p}" for p in exc.problems])
-        site.refresh_page_state(session)
+        except gate.Refused as refused:
+            _fail(
+                [f"{file}: {f.path}: {f.rule}: {f.message}" for f in refused.findings]
+                + ["not imported (publishing despite them: --allow-audit-errors)"]
+            )
     click.echo(f"imported {article.title!r}: {len(article.sections)} sections")
 
 
@@ -129,7 +155,7 @@ def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     progress = build.terminal_progress if sys.stderr.isatty() else None
     try:
         report = build.build_site(Path(outdir), workers=workers, progress=progress)
-    except build_folder.OutdirRefused as exc:
+    except (build_folder.OutdirRefused, page_state.PathClash) as exc:
         _fail([f"build refused: {exc}"])
     click.echo(report.summary())
 

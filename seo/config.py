@@ -28,7 +28,8 @@ def defaults(instance_path: str) -> dict:
         "BRAND_NAME": os.environ.get("BRAND_NAME", "Gateway Pain Relief"),
         "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
         "LOCATIONS_CSV": str(Path(__file__).resolve().parent.parent / "locations.csv"),
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        # A request body (an uploaded locations file with its form) over this answers 413.
+        "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB") or 20) * 1024 * 1024),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # CSRF stays on in tests too: the tests sign in through the real form.
         "WTF_CSRF_ENABLED": True,
@@ -42,4 +43,8 @@ def defaults(instance_path: str) -> dict:
         "NOTIFY_TO": os.environ.get("NOTIFY_TO") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Proxies in front of the app (nginx: 1). 0 believes no X-Forwarded-* header.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
+        # Request-limit counters in Redis are named "<prefix>:limits:..."
+        "RATE_LIMIT_PREFIX": os.environ.get("RATE_LIMIT_PREFIX") or "seo",
     }

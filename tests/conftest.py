@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from datetime import date
 from pathlib import Path
@@ -12,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from seo import create_app
-from seo.services import importer
-from seo.services import rendering as site
+from seo.services import articles, locations, page_state
+from seo.services.sources import Catalog
 from seo.store import migrate
 from seo.store.db import get_engine
 
@@ -23,6 +24,31 @@ ADMIN_URL = os.environ.get(
 )
 SITE_URL = "https://clinics.example"
 TODAY = date(2026, 11, 25)
+# A clinic that passes every check and the audit, as the admin form sends it.
+NEW_CLINIC = {
+    "name": "Gateway Pain Relief Webster Groves",
+    "slug": "",
+    "street_address": "200 S Kirkwood Rd",
+    "city": "Webster Groves",
+    "state": "MO",
+    "postal_code": "63122",
+    "phone": "314 555 0199",
+    "latitude": "38.5834",
+    "longitude": "-90.4068",
+    "opening_hours": "Mo-Fr 09:00-17:00",
+    "special_hours": "",
+    "intro": (
+        "Our Webster Groves clinic is two blocks from the Amtrak station on Kirkwood Road, "
+        "with free parking behind the building and a ramp at the side door. Dr. Lena Ortiz "
+        "and two nurse practitioners see patients here, and the front desk speaks English "
+        "and Bosnian. Bus 57 stops at the corner of Lockwood Avenue. Patients coming from "
+        "Shrewsbury or Rock Hill usually arrive in ten minutes, and the pharmacy next door "
+        "fills most prescriptions the same afternoon."
+    ),
+    "status": "published",
+    "redirect_to": "",
+}
+
 _postgres_skipped: list[str] = []
 
 
@@ -68,6 +94,14 @@ def database_url(request, tmp_path):
     return url
 
 
+def rendered_pages(session: Session):
+    """Every public page of the site with its bytes, composed as the build composes them."""
+    catalog = Catalog(session)
+    for ref, path in page_state.placed(catalog):
+        page, body, _state = page_state.render(page_state.prepare(catalog, ref, path))
+        yield page, body
+
+
 def make_app(database_url: str, **extra):
     app = create_app(
         {
@@ -88,17 +122,60 @@ def load_demo(app) -> None:
         engine = get_engine()
         migrate.upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
-            importer.load_services(session, Path(app.config["CONTENT_DIR"]))
+            articles.load_services(session, Path(app.config["CONTENT_DIR"]))
             csv_text = Path(app.config["LOCATIONS_CSV"]).read_text(encoding="utf-8")
-            report = importer.import_locations(session, csv_text)
+            report = locations.import_locations(session, csv_text)
             assert report.ok, report.errors
-            site.refresh_page_state(session)
+            page_state.refresh(session)
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory) -> Path:
+    """The demo loaded once into a SQLite file; each test gets a copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    app = make_app(f"sqlite:///{path}")
+    load_demo(app)
+    with app.app_context():
+        get_engine().dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(postgres_url):
+    """The demo loaded once into a PostgreSQL database, the template of each test's copy."""
+    name = postgres_url.rsplit("/", 1)[1] + "_demo"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    app = make_app(postgres_url.rsplit("/", 1)[0] + "/" + name)
+    load_demo(app)
+    with app.app_context():
+        get_engine().dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _copy_demo(request, database_url: str) -> None:
+    """Make the test's database a copy of the demo, loaded once per run."""
+    if database_url.startswith("sqlite"):
+        shutil.copyfile(request.getfixturevalue("demo_sqlite"), database_url.split("///", 1)[1])
+        return
+    template = request.getfixturevalue("demo_postgres")
+    name = database_url.rsplit("/", 1)[1]
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
 
 
 @pytest.fixture
-def app(database_url):
+def app(request, database_url):
+    """The app on a copy of the demo content, as `seo init` loads it."""
+    _copy_demo(request, database_url)
     app = make_app(database_url)
-    load_demo(app)
     yield app
     with app.app_context():
         get_engine().dispose()

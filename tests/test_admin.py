@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from conftest import STAFF_EMAIL, STAFF_PASSWORD, StaffAuth, add_user, csrf_token
+from conftest import NEW_CLINIC, STAFF_EMAIL, STAFF_PASSWORD, StaffAuth, add_user, csrf_token
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
@@ -14,22 +14,7 @@ from seo.store.db import get_engine
 from seo.store.models import Change, Location, PageOverride, Service, SlugRedirect, User
 
 LANDING = "/neuropathic-pain-treatment/florissant-mo/"
-NEW_LOCATION = {
-    "name": "Gateway Pain Relief Webster Groves",
-    "slug": "",
-    "street_address": "200 S Kirkwood Rd",
-    "city": "Webster Groves",
-    "state": "MO",
-    "postal_code": "63122",
-    "phone": "314 555 0199",
-    "latitude": "38.5834",
-    "longitude": "-90.4068",
-    "opening_hours": "Mo-Fr 09:00-17:00",
-    "special_hours": "",
-    "intro": "Our Webster Groves clinic is near the Amtrak station, with parking behind.",
-    "status": "published",
-    "redirect_to": "",
-}
+NEW_LOCATION = NEW_CLINIC
 
 
 def _url(rule) -> str:
@@ -559,9 +544,8 @@ def test_noindex_page_is_marked_and_left_out_of_sitemaps(app, client, staff):
 def test_custom_intro_and_extra_questions(app, client, staff):
     row = _location(app, "florissant-mo")
     questions = "Is there parking?\nYes, a free lot by the entrance.\n\nDo you speak Spanish?\nSí."
-    response = _override(
-        client, staff, row.id, intro="A custom intro for this page.", questions=questions
-    )
+    intro = "A custom intro for this page. " + NEW_LOCATION["intro"].replace("Webster", "North")
+    response = _override(client, staff, row.id, intro=intro, questions=questions)
     assert response.status_code == 302
     html = client.get(LANDING).get_data(as_text=True)
     assert "A custom intro for this page." in html

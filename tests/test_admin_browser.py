@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import STAFF_EMAIL, STAFF_PASSWORD
+from conftest import NEW_CLINIC, STAFF_EMAIL, STAFF_PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -54,9 +54,7 @@ def test_add_a_location_and_see_its_page_live(page):
     page.fill("input[name=postal_code]", "63119")
     page.fill("input[name=phone]", "(314) 555-0177")
     page.select_option("select[name=status]", "published")
-    page.fill(
-        "textarea[name=intro]", "Two blocks from Old Webster, with parking behind the building."
-    )
+    page.fill("textarea[name=intro]", NEW_CLINIC["intro"])
     page.click("button:has-text('Create location')")
     sync_api.expect(page.locator(".flash.success")).to_contain_text("Created")
     page.goto("/neuropathic-pain-treatment/webster-groves-mo/")

@@ -1,9 +1,10 @@
 """The audit in the staff workspace: the findings page and the publishing gate."""
 
-from conftest import StaffAuth, add_user
+from conftest import STAFF_EMAIL, StaffAuth, add_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from seo.store import history
 from seo.store.db import get_engine
 from seo.store.models import Change, Location
 
@@ -62,16 +63,22 @@ def test_an_editor_cannot_override_the_gate(app, client):
 def test_an_admin_override_publishes_and_is_recorded(app, client, staff):
     _set(app, "ballwin-mo", intro="")
     row = _ballwin(app)
-    _publish(client, staff, row.id, override_audit="yes")
+    _publish(client, staff, row.id, override_audit="yes")  # no reason: not enough
+    assert _ballwin(app).status == "draft"
+    _publish(client, staff, row.id, override_audit="yes", override_reason="Opening day flyer")
     assert _ballwin(app).status == "published"
     assert client.get(DRAFT).status_code == 200
     with app.app_context(), Session(get_engine()) as session:
-        actions = [
-            c.action
+        overrides = [
+            c
             for c in session.scalars(select(Change).where(Change.entity_id == row.id))
-            if c.entity == "location"
+            if c.entity == "location" and c.action == "audit-override"
         ]
-    assert "audit-override" in actions
+    assert len(overrides) == 1
+    recorded = history.snapshot_of(overrides[0])
+    assert recorded["reason"] == "Opening day flyer"
+    assert "near-duplicate-page" in recorded["audit errors"]
+    assert overrides[0].user == STAFF_EMAIL
 
 
 def test_a_clean_draft_publishes(app, client, staff):

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seo.services import build
-from seo.services import rendering as site
+from seo.core import geo, pages
+from seo.core.urls import PageRef
+from seo.services import build, page_state, rendering
+from seo.services.sources import Catalog
 from seo.store.db import get_engine
 from seo.store.models import Location
 
@@ -84,7 +86,7 @@ def test_failed_build_leaves_previous_build_whole(app, tmp_path, monkeypatch):
     before = {u: f.read_bytes() for u, f in built_files(out).items()}
     edit(app, "kirkwood-mo", intro="Changed text that must not appear.")
     calls = {"n": 0}
-    real_render = site.render
+    real_render = rendering.render
 
     def failing_render(page):
         calls["n"] += 1
@@ -92,7 +94,7 @@ def test_failed_build_leaves_previous_build_whole(app, tmp_path, monkeypatch):
             raise RuntimeError("disk on fire")
         return real_render(page)
 
-    monkeypatch.setattr(site, "render", failing_render)
+    monkeypatch.setattr(rendering, "render", failing_render)
     with pytest.raises(RuntimeError):
         run_build(app, out, workers=1)
     assert {u: f.read_bytes() for u, f in built_files(out).items()} == before
@@ -207,7 +209,7 @@ def test_build_honours_page_overrides(app, client, tmp_path):
         )
         session.commit()
         with app.test_request_context():
-            site.refresh_page_state(session)
+            page_state.refresh(session)
     out = tmp_path / "site"
     run_build(app, out)
     path = "/neuropathic-pain-treatment/florissant-mo/"
@@ -232,63 +234,58 @@ def test_unchanged_inputs_skip_composing(app, tmp_path, monkeypatch):
     out = tmp_path / "site"
     run_build(app, out, workers=1)
     edit(app, "kirkwood-mo", intro="Only Kirkwood's own pages and its lists change.")
-    composed = []
-    real = site.Catalog.compose
-
-    def counting(self, spec):
-        composed.append(spec)
-        return real(self, spec)
-
-    monkeypatch.setattr(site.Catalog, "compose", counting)
+    composed = count_composing(monkeypatch)
     report = run_build(app, out, workers=1)
     assert report.written == 3
-    assert ("landing", "neuropathic-pain-treatment", "kirkwood-mo") in composed
-    assert ("landing", "neuropathic-pain-treatment", "indianapolis-in") not in composed
+    assert PageRef("landing", ("neuropathic-pain-treatment", "kirkwood-mo")) in composed
+    assert PageRef("landing", ("neuropathic-pain-treatment", "indianapolis-in")) not in composed
     assert len(composed) <= 25  # its own pages, lists, and pages listing it as nearby
 
 
-def test_spec_paths_match_composed_pages(app):
-    with app.app_context(), Session(get_engine()) as session:
-        catalog = site.Catalog(session)
-        for spec in catalog.page_specs():
-            assert catalog.spec_path(spec) == catalog.compose(spec).path
+def count_composing(monkeypatch) -> list[PageRef]:
+    composed = []
+    real = pages.compose
+
+    def counting(ref, inputs):
+        composed.append(ref)
+        return real(ref, inputs)
+
+    monkeypatch.setattr(pages, "compose", counting)
+    return composed
+
+
+def test_declared_paths_match_composed_pages(app):
+    with app.test_request_context(), Session(get_engine()) as session:
+        catalog = Catalog(session)
+        for ref, path in page_state.placed(catalog):
+            assert pages.compose(ref, pages.gather(catalog, ref)).path == path
 
 
 def test_refresh_renders_only_pages_whose_inputs_changed(app, monkeypatch):
     edit(app, "kirkwood-mo", intro="A new Kirkwood introduction.")
-    composed = []
-    real = site.Catalog.compose
-
-    def counting(self, spec):
-        composed.append(spec)
-        return real(self, spec)
-
-    monkeypatch.setattr(site.Catalog, "compose", counting)
+    composed = count_composing(monkeypatch)
     with app.test_request_context(), Session(get_engine()) as session:
-        changed, removed = site.refresh_page_state(session)
+        changed, removed = page_state.refresh(session)
         assert (changed, removed) == (3, 0)
         assert 3 <= len(composed) <= 25
         composed.clear()
-        assert site.refresh_page_state(session) == (0, 0)
+        assert page_state.refresh(session) == (0, 0)
     assert composed == []
 
 
 def test_neighbours_equal_a_brute_force_search(app):
-    from seo.core import pages
-
-    with app.app_context(), Session(get_engine()) as session:
-        catalog = site.Catalog(session)
-        for service in catalog.services:
+    with app.test_request_context(), Session(get_engine()) as session:
+        catalog = Catalog(session)
+        for service in catalog.services():
             offering = catalog.offering(service.slug)
             for location in offering:
-                expected = pages.nearest(location, offering)
+                expected = tuple(geo.nearest(location, offering))
                 assert catalog.neighbours(service.slug, location) == expected, location.slug
 
 
 def test_grid_neighbours_equal_brute_force_on_many_locations():
     import random
 
-    from seo.core import pages
     from seo.core.locations import Location as Place
 
     rng = random.Random(3)
@@ -301,8 +298,7 @@ def test_grid_neighbours_equal_brute_force_on_many_locations():
         )
         for n in range(800)
     ]  # fmt: skip
-    catalog = site.Catalog.__new__(site.Catalog)
-    catalog.locations = places
-    catalog._index_locations()
+    grid = geo.Grid(places)
     for place in places[:200]:
-        assert catalog._find_neighbours("any", place) == pages.nearest(place, places)
+        found = geo.find_neighbours(place, lambda o: True, grid.box, lambda: places)
+        assert found == geo.nearest(place, places)

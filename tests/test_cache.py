@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from seo.services import rendering as site
+from seo.services import lookup, page_state
 from seo.store.db import get_engine
 from seo.store.models import Location
 from seo.web.cache import PageCache
@@ -17,7 +17,7 @@ def no_rendering(monkeypatch):
     def fail(*_args, **_kwargs):
         raise AssertionError("the page was composed again")
 
-    monkeypatch.setattr(site, "resolve", fail)
+    monkeypatch.setattr(lookup, "resolve", fail)
 
 
 def test_second_request_comes_from_the_cache(client, monkeypatch):
@@ -46,7 +46,7 @@ def test_a_data_change_is_never_served_stale(app, client):
         )
         session.commit()
         with app.test_request_context():
-            site.refresh_page_state(session)
+            page_state.refresh(session)
     assert b"Freshly rewritten introduction." in client.get(LANDING).data
 
 

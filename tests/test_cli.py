@@ -57,6 +57,15 @@ def test_bad_row_writes_nothing(runner, app, tmp_path):
     assert snapshot(app) == before
 
 
+FERGUSON_INTRO = (
+    "Our Ferguson clinic sits on South Florissant Road across from the farmers market, "
+    "with a small lot at the back and street parking on Church Street. Two physicians and "
+    "a physical therapist work here three days a week, and the staff speak English and "
+    "Vietnamese. The 74 bus stops at the door, and the library and the community center "
+    "are a short walk north for anyone waiting on a ride after a treatment."
+)
+
+
 def test_import_creates_updates_and_retires(runner, app, tmp_path):
     out = tmp_path / "export.csv"
     runner.invoke(args=["seo", "export-locations", str(out)])
@@ -64,7 +73,10 @@ def test_import_creates_updates_and_retires(runner, app, tmp_path):
     florissant = next(i for i, line in enumerate(lines) if line.startswith("florissant-mo,"))
     lines[florissant] = lines[florissant].replace("Relief Florissant", "Relief North County")
     lines = [line for line in lines if not line.startswith("kirkwood-mo,")]
-    lines.append("ferguson-mo,Gateway Ferguson,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,,,")
+    lines.append(
+        "ferguson-mo,Gateway Ferguson,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,"
+        f'"{FERGUSON_INTRO}",,'
+    )
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     dry = runner.invoke(args=["seo", "import-locations", "--dry-run", "--retire-missing", str(out)])
     assert dry.stdout.startswith("created 1, updated 1, unchanged 13, retired 1")

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from seo.core.locations import (
     COLUMNS,
+    US_REGIONS,
     Location,
     normalize_phone,
     parse_locations,
@@ -42,16 +43,16 @@ def test_valid_row_is_normalised():
 
 
 @pytest.mark.parametrize(
-    "city, state, slug",
+    "city, state, postal_code, slug",
     [
-        ("Coeur d'Alene", "ID", "coeur-dalene-id"),
-        ("Española", "NM", "espanola-nm"),
-        ("St. Louis", "MO", "st-louis-mo"),
-        ("O'Fallon", "mo", "ofallon-mo"),
+        ("Coeur d'Alene", "ID", "83814", "coeur-dalene-id"),
+        ("Española", "NM", "87532", "espanola-nm"),
+        ("St. Louis", "MO", "63101", "st-louis-mo"),
+        ("O'Fallon", "mo", "63368", "ofallon-mo"),
     ],
 )
-def test_default_slug_from_city_and_state(city, state, slug):
-    location, errors = validate_location(row(city=city, state=state))
+def test_default_slug_from_city_and_state(city, state, postal_code, slug):
+    location, errors = validate_location(row(city=city, state=state, postal_code=postal_code))
     assert errors == [] and location.slug == slug
     assert location.city == city
 
@@ -73,7 +74,7 @@ def test_default_slug_from_city_and_state(city, state, slug):
         ({"redirect_to": "st-louis-mo"}, "redirect_to", "only a retired location"),
         ({"opening_hours": "weekdays 09:00-17:00"}, "opening_hours", "not a day"),
         ({"special_hours": "2026-13-01 closed"}, "special_hours", "not a real date"),
-        ({"name": "Clinic\x00"}, "name", "control characters"),
+        ({"name": "Clinic\x00"}, "name", "contains a control character (U+0000)"),
         ({"services": "unknown-service"}, "services", "unknown service"),
     ],
 )
@@ -96,7 +97,7 @@ def test_csv_errors_carry_file_line_numbers():
     )
     parsed = parse_locations(text)
     assert [str(e) for e in parsed.errors] == [
-        "row 3, column street_address: must be a single line",
+        "row 3, column street_address: contains a line break (U+000A); write it on one line",
         "row 5, column state: 'ZZ' is not a USPS state code such as MO",
     ]
 
@@ -165,14 +166,19 @@ def test_export_then_parse_is_identity():
 def test_fast_phone_path_agrees_with_phonenumbers(area, exchange, line, notation):
     raw = notation.format(a=f"{area:03d}", b=f"{exchange:03d}", c=f"{line:04d}")
     try:
-        expected = phonenumbers.format_number(
-            phonenumbers.parse(raw, "US"), phonenumbers.PhoneNumberFormat.E164
-        )
-        valid = phonenumbers.is_valid_number(phonenumbers.parse(raw, "US"))
+        number = phonenumbers.parse(raw, "US")
+        expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        valid = phonenumbers.is_valid_number(number)
+        region = phonenumbers.region_code_for_number(number)
     except phonenumbers.NumberParseException:
         valid = False
-    if valid:
-        assert normalize_phone(raw) == expected
+    if valid:  # any North American number, when the caller allows every region
+        assert normalize_phone(raw, regions=None) == expected
     else:
         with pytest.raises(ValueError):
+            normalize_phone(raw, regions=None)
+    if valid and region in US_REGIONS:
+        assert normalize_phone(raw) == expected
+    else:
+        with pytest.raises(ValueError, match="not a US phone number|not in the US"):
             normalize_phone(raw)

@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 import xmlschema
+from conftest import rendered_pages
 from lxml import etree
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo.core.sitemaps import Entry, chunk, chunk_count, write_urlset, write_urlset_rows
-from seo.services import rendering as site
+from seo.core.sitemaps import write_urlset_rows
+from seo.services import page_state
 from seo.store.db import get_engine
 from seo.store.models import Location, PageState
 
@@ -61,7 +62,7 @@ def test_sitemaps_validate_and_list_every_published_page(app, client, schemas):
     urls = read_sitemaps(client, schemas)
     with app.test_request_context():
         with Session(get_engine()) as session:
-            expected = {BASE + page.path for page in site.Catalog(session).pages()}
+            expected = {BASE + page.path for page, _body in rendered_pages(session)}
     assert set(urls) == expected
     assert BASE + "/neuropathic-pain-treatment/florissant-mo/" in urls
     assert not any("ballwin" in url for url in urls)  # draft
@@ -102,19 +103,9 @@ def test_sitemap_is_streamed(client):
     response.close()
 
 
-def test_chunking_is_lazy():
-    def endless():
-        n = 0
-        while True:
-            n += 1
-            yield Entry(f"{BASE}/{n}/")
-
-    assert [e.loc for e in chunk(endless(), 2, limit=3)] == [f"{BASE}/{n}/" for n in (4, 5, 6)]
-    assert chunk_count(0) == 1 and chunk_count(50_000) == 1 and chunk_count(50_001) == 2
-
-
 def test_urlset_escapes_xml():
-    text = "".join(write_urlset([Entry(BASE + "/a&b/", datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))]))
+    moment = datetime(2026, 1, 2, 3, 4, 5)
+    text = "".join(write_urlset_rows(BASE, [("/a&b/", moment)]))
     assert "<loc>https://clinics.example/a&amp;b/</loc>" in text
     assert "<lastmod>2026-01-02T03:04:05+00:00</lastmod>" in text
 
@@ -130,7 +121,7 @@ def test_editing_one_location_moves_only_its_pages(app, client, runner):
         )
         session.commit()
         with app.test_request_context():
-            site.refresh_page_state(session)
+            page_state.refresh(session)
         moved = {s.path for s in session.scalars(select(PageState)) if s.changed_at != old}
     assert moved == {
         "/locations/kirkwood-mo/",
@@ -143,9 +134,9 @@ def test_editing_one_location_moves_only_its_pages(app, client, runner):
     assert parsedate_to_datetime(response.headers["Last-Modified"]).year >= 2026
 
 
-def test_row_writer_equals_entry_writer():
+def test_row_writer_batches_give_the_same_document():
     moment = datetime(2026, 3, 4, 5, 6, 7)
-    rows = [("/a/", moment), ("/b&c/", moment)]
-    fast = "".join(write_urlset_rows(BASE, rows, batch=1))
-    slow = "".join(write_urlset(Entry(BASE + p, m.replace(tzinfo=UTC)) for p, m in rows))
-    assert fast == slow
+    rows = [("/a/", moment), ("/b&c/", moment), ("/d/", moment)]
+    one = "".join(write_urlset_rows(BASE, rows, batch=1))
+    assert one == "".join(write_urlset_rows(BASE, rows, batch=2000))
+    assert one.count("<url>") == 3 and "/b&amp;c/" in one

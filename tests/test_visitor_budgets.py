@@ -6,8 +6,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
-from seo.services import rendering as site
+from conftest import rendered_pages as composed
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -26,7 +25,7 @@ def rendered_pages(app) -> dict[str, bytes]:
     from seo.store.db import get_engine
 
     with app.app_context(), app.test_request_context(), Session(get_engine()) as session:
-        return {page.path: site.render(page) for page in site.Catalog(session).pages()}
+        return {page.path: body for page, body in composed(session)}
 
 
 def test_every_landing_page_fits_the_html_budget(app):

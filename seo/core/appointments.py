@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from seo.core import urls
 from seo.core.locations import normalize_phone
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -21,8 +22,6 @@ LIMITS = {"name": 200, "phone": 40, "email": 254, "message": 2000}
 UTM_MAX = 200
 REFERRER_MAX = 500
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-LANDING_RE = re.compile(r"^/([a-z0-9-]+)/([a-z0-9-]+)/$")
-LOCATION_RE = re.compile(r"^/locations/([a-z0-9-]+)/$")
 
 
 @dataclass(frozen=True)
@@ -48,12 +47,13 @@ class PageTarget:
 
 def page_target(path: str) -> PageTarget | None:
     """The location and service a landing or location page path names, or None."""
-    match = LOCATION_RE.match(path)
-    if match:
-        return PageTarget(match[1])
-    match = LANDING_RE.match(path)
-    if match and match[1] not in ("locations", "appointments", "admin", "static", "sitemaps"):
-        return PageTarget(match[2], match[1])
+    ref = urls.parse(path)
+    if ref is None:
+        return None
+    if ref.kind == "location":
+        return PageTarget(ref.key[0])
+    if ref.kind == "landing":
+        return PageTarget(ref.key[1], ref.key[0])
     return None
 
 
@@ -106,7 +106,8 @@ def validate_request(
     phone = ""
     if text["phone"] and "phone" not in errors:
         try:
-            phone = normalize_phone(text["phone"])
+            # A visitor may live anywhere in North America; the clinic calls back all the same.
+            phone = normalize_phone(text["phone"], regions=None)
         except ValueError:
             errors["phone"] = "Enter a US phone number, for example (314) 555-0101."
     email = text["email"]
@@ -136,8 +137,21 @@ def validate_request(
     return request, {}
 
 
+def one_line(value: str, limit: int = 200) -> str:
+    """Text fit for an email header or a line of its own: no line breaks, controls or
+    invisible characters, runs of white space as one space, at most `limit` characters."""
+    kept = "".join(c for c in value if c.isprintable() or c.isspace())
+    return " ".join(kept.split())[:limit]
+
+
+def notification_subject(location: str) -> str:
+    """The staff email's subject line."""
+    return one_line(f"Appointment request: {location}")
+
+
 def notification_text(service: str, location: str, preferred_time: str, admin_url: str) -> str:
     """The staff email: what and where, but no patient details (email is not private)."""
+    service, location = one_line(service), one_line(location)
     what = f"{service} at {location}" if service else location
     return (
         f"A new appointment request arrived for {what}.\n"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 
 import nh3
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
@@ -37,6 +38,8 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "blockquot
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 _sandbox = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+# Short plain-text pieces (titles, questions) are filled as text, not HTML.
+_text_sandbox = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
 
 
 class ArticleError(ValueError):
@@ -71,14 +74,17 @@ class Question:
 
 @dataclass
 class CompiledArticle:
-    """An article parsed, sanitised and compiled once; filled per location."""
+    """An article parsed, sanitised and compiled once; filled per location.
 
-    article: Article
+    Its repr is the digest of the article, so page inputs holding it digest cheaply."""
+
+    article: Article = field(repr=False)
     template: object = field(repr=False)
-    questions: tuple[Question, ...] = ()
+    questions: tuple[Question, ...] = field(default=(), repr=False)
     # Text pieces and placeholder names, when the article uses nothing but {{ name }}:
     # filling them is a join, many times faster than a sandboxed render per page.
     slots: tuple[str | Slot, ...] | None = field(default=None, repr=False)
+    digest: str = ""
 
     def render(self, values: Mapping[str, str]) -> str:
         """Return the article's HTML with the location's values filled in."""
@@ -292,7 +298,7 @@ def _questions(article: Article) -> tuple[Question, ...]:
     for section in article.sections:
         text = section.heading.strip()
         if text.endswith("?") and section.body.strip():
-            plain = re.sub(r"<[^>]+>", "", markdown_html(section.body))
+            plain = unescape(re.sub(r"<[^>]+>", "", markdown_html(section.body)))
             questions.append(Question(text, " ".join(plain.split())))
     return tuple(questions)
 
@@ -332,23 +338,18 @@ def compile_article(article: Article) -> CompiledArticle:
     """Parse, sanitise and compile an article once, ready to fill per location."""
     source = article_html_source(article)
     template = _sandbox.from_string(source)
-    return CompiledArticle(article, template, _questions(article), plain_slots(source))
+    digest = hashlib.blake2b(repr(article).encode(), digest_size=16).hexdigest()
+    return CompiledArticle(article, template, _questions(article), plain_slots(source), digest)
 
 
 @functools.lru_cache(maxsize=4096)
 def _small_template(source: str):
-    return _sandbox.from_string(source)
+    return _text_sandbox.from_string(source)
 
 
 def fill(source: str, values: Mapping[str, str]) -> str:
-    """Fill placeholders in one short piece of staff text (a title, a heading)."""
+    """Fill placeholders in one short piece of staff text (a title, a question): plain text,
+    escaped once where it is written out (the HTML template, or JSON)."""
     if "{" not in source:
         return source
     return _small_template(source).render(**values)
-
-
-def plain_text(html: str) -> str:
-    """Strip tags from rendered article HTML, for word counts and audits."""
-    from html import unescape
-
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
+from seo.core import urls
 from seo.core.hours import DAY_CODES, DAY_NAMES, SpecialHours, parse_opening_hours
 from seo.core.locations import Location
-
-if TYPE_CHECKING:
-    from seo.core.pages import Page, Service, Site
+from seo.core.pages.model import Page, Service, Site
 
 
 def organization_id(site: Site) -> str:
-    return site.absolute("/#organization")
+    return site.absolute(urls.home() + "#organization")
 
 
 def website_id(site: Site) -> str:
-    return site.absolute("/#website")
+    return site.absolute(urls.home() + "#website")
 
 
 def clinic_id(site: Site, location: Location) -> str:
-    return site.absolute(f"/locations/{location.slug}/#clinic")
+    return site.absolute(urls.location(location.slug) + "#clinic")
+
+
+def with_graph(page: Page, graph: dict) -> Page:
+    return replace(page, graph=graph)
 
 
 def organization(site: Site) -> dict:
@@ -30,7 +33,7 @@ def organization(site: Site) -> dict:
         "@type": "Organization",
         "@id": organization_id(site),
         "name": site.brand,
-        "url": site.absolute("/"),
+        "url": site.absolute(urls.home()),
     }
 
 
@@ -38,7 +41,7 @@ def website(site: Site) -> dict:
     return {
         "@type": "WebSite",
         "@id": website_id(site),
-        "url": site.absolute("/"),
+        "url": site.absolute(urls.home()),
         "name": site.brand,
         "inLanguage": "en",
         "publisher": {"@id": organization_id(site)},
@@ -82,7 +85,7 @@ def clinic(
         "@type": business_type,
         "@id": clinic_id(site, location),
         "name": location.name,
-        "url": site.absolute(f"/locations/{location.slug}/"),
+        "url": site.absolute(urls.location(location.slug)),
         "telephone": location.phone,
         "address": {
             "@type": "PostalAddress",

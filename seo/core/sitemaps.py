@@ -1,4 +1,4 @@
-"""Sitemap entries, chunking, XML written as a stream, and robots.txt text."""
+"""Sitemap XML written as a stream, and robots.txt text."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from xml.sax.saxutils import escape
+
+from seo.core import urls
 
 SITEMAP_URL_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -23,24 +24,6 @@ class Entry:
 def w3c_datetime(moment: datetime) -> str:
     """Format a moment as a W3C datetime in UTC, to the second."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
-def chunk_count(url_count: int, limit: int = SITEMAP_URL_LIMIT) -> int:
-    return max(1, -(-url_count // limit))
-
-
-def chunk(entries: Iterable[Entry], number: int, limit: int = SITEMAP_URL_LIMIT) -> Iterator[Entry]:
-    """Return the entries of chunk `number` (1-based) without holding the others."""
-    return islice(entries, (number - 1) * limit, number * limit)
-
-
-def write_urlset(entries: Iterable[Entry]) -> Iterator[str]:
-    """Yield a <urlset> document piece by piece; memory stays flat."""
-    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">\n'
-    for entry in entries:
-        lastmod = f"<lastmod>{w3c_datetime(entry.lastmod)}</lastmod>" if entry.lastmod else ""
-        yield f"<url><loc>{escape(entry.loc)}</loc>{lastmod}</url>\n"
-    yield "</urlset>\n"
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -78,5 +61,5 @@ def robots_txt(site_url: str) -> str:
     """Allow public pages, keep crawlers out of staff and per-visitor pages, name the index."""
     return (
         "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /appointments/\n\n"
-        f"Sitemap: {site_url}/sitemap.xml\n"
+        f"Sitemap: {site_url}{urls.SITEMAP_INDEX}\n"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -17,9 +16,9 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from seo.core import sitemaps
-from seo.services import build_folder, feeds
-from seo.services import rendering as site
-from seo.store import models, queries
+from seo.core.urls import PageRef
+from seo.services import build_folder, feeds, forking, page_state
+from seo.services.sources import Catalog
 from seo.store.db import get_engine
 
 MANIFEST = build_folder.MANIFEST
@@ -43,13 +42,11 @@ class BuildReport:
 
 @dataclass
 class _Job:
-    catalog: site.Catalog
+    source: Catalog
+    placed: list[tuple[PageRef, str]]
     new: Path
     old: Path | None
     manifest: dict[str, list[str]]
-
-
-_job: _Job | None = None  # set before workers fork, so they inherit it
 
 
 # A page path is slugs between slashes: nothing else can reach the disk.
@@ -77,30 +74,25 @@ def _link_old(job: _Job, path: str, target: Path) -> bool:
     return True
 
 
-def _render_chunk(specs: list[tuple[str, ...]]) -> list[Result]:
+def _render_chunk(span: tuple[int, int]) -> list[Result]:
     """Render pages; reuse files from the old build where inputs or bytes are unchanged."""
-    job = _job
-    assert job is not None
+    job: _Job = forking.prepared()
     out = []
-    for spec in specs:
-        inputs = job.catalog.inputs_key(spec)
-        path = job.catalog.spec_path(spec)
-        known = job.manifest.get(path)
-        if known and known[0] == inputs:  # same inputs, same bytes: not even composed
-            target = page_file(job.new, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if _link_old(job, path, target):
-                out.append((path, known[2], known[1], False, inputs))
-                continue
-        page = job.catalog.compose(spec)
-        body = site.render(page)
-        digest = site.fingerprint(body)
-        target = page_file(job.new, page.path)
+    for ref, path in job.placed[span[0] : span[1]]:
+        item = page_state.prepare(job.source, ref, path)
+        known = job.manifest.get(item.path)
+        target = page_file(job.new, item.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        reused = bool(known) and known[1] == digest and _link_old(job, page.path, target)
+        if known and known[0] == item.key and _link_old(job, item.path, target):
+            # Same inputs, same bytes: not even composed.
+            out.append((item.path, known[2], known[1], False, item.key))
+            continue
+        _page, body, state = page_state.render(item)
+        reused = bool(known) and known[1] == state.fingerprint
+        reused = reused and _link_old(job, item.path, target)
         if not reused:
             target.write_bytes(body)
-        out.append((page.path, site.sitemap_for(page), digest, not reused, inputs))
+        out.append((item.path, state.sitemap, state.fingerprint, not reused, item.key))
     return out
 
 
@@ -112,31 +104,6 @@ def _read_manifest(root: Path) -> dict[str, list[str]]:
         return {}
     ok = all(isinstance(v, list) and len(v) == 3 for v in manifest.values())
     return manifest if ok else {}
-
-
-def _record_state(session: Session, results: list[Result]) -> None:
-    """Bring the page state table up to date with what was just rendered."""
-    states = queries.page_states(session)
-    now = models.utcnow()
-    seen = set()
-    for path, group, digest, _written, inputs in results:
-        seen.add(path)
-        state = states.get(path)
-        if state is None:
-            session.add(
-                models.PageState(
-                    path=path, sitemap=group, fingerprint=digest, changed_at=now, inputs=inputs
-                )
-            )
-            continue
-        if state.fingerprint != digest:
-            state.fingerprint, state.changed_at = digest, now
-        if (state.sitemap, state.inputs) != (group, inputs):
-            state.sitemap, state.inputs = group, inputs
-    for path, state in states.items():
-        if path not in seen:
-            session.delete(state)
-    session.commit()
 
 
 def _write_feeds(session: Session, root: Path) -> None:
@@ -161,7 +128,6 @@ def build_site(
 
     outdir must be missing, empty or a previous build: anything else raises OutdirRefused
     before a file is touched."""
-    global _job
     started = time.perf_counter()
     with build_folder.BuildFolder(Path(os.path.abspath(outdir))) as folder:
         old = folder.current()
@@ -170,11 +136,16 @@ def build_site(
         report = BuildReport()
         try:
             with Session(get_engine(), expire_on_commit=False) as session:
-                catalog = site.Catalog(session)
-                specs = catalog.page_specs()
-                _job = _Job(catalog, new, old, manifest)
-                results = _render_all(specs, workers or os.cpu_count() or 1, progress)
-                _record_state(session, results)
+                catalog = Catalog(session)
+                placed = page_state.placed(catalog)
+                job = _Job(catalog, placed, new, old, manifest)
+                results = _render_all(job, workers or os.cpu_count() or 1, progress)
+                page_state.save(
+                    session,
+                    (page_state.Rendered(p, g, f, k) for p, g, f, _w, k in results),
+                    complete=True,
+                )
+                session.commit()
                 _write_feeds(session, new)
             static = Path(current_app.static_folder or "")
             if static.is_dir():
@@ -189,30 +160,21 @@ def build_site(
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             raise
-        finally:
-            _job = None
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _render_all(
-    specs: list[tuple[str, ...]], workers: int, progress: Callable[[int, int], None] | None
+    job: _Job, processes: int, progress: Callable[[int, int], None] | None
 ) -> list[Result]:
-    size = max(1, min(CHUNK, -(-len(specs) // (workers * 4))))
-    chunks = [specs[i : i + size] for i in range(0, len(specs), size)]
+    total = len(job.placed)
+    size = max(1, min(CHUNK, -(-total // (processes * 4))))
+    chunks = [(i, min(i + size, total)) for i in range(0, total, size)]
     results: list[Result] = []
-    if workers == 1 or len(chunks) == 1:
-        for chunk in chunks:
-            results += _render_chunk(chunk)
-            if progress:
-                progress(len(results), len(specs))
-        return results
-    # Workers only compose and render from memory; they never touch the database.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for part in pool.imap_unordered(_render_chunk, chunks):
-            results += part
-            if progress:
-                progress(len(results), len(specs))
+    for part in forking.fork_map(job, _render_chunk, chunks, processes, ordered=False):
+        results += part
+        if progress:
+            progress(len(results), total)
     return results
 
 

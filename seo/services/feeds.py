@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from seo.core import sitemaps
+from seo.core import sitemaps, urls
 from seo.store import models, queries
 
 
@@ -38,7 +38,7 @@ def sitemap_index(session: Session, site_url: str, files: list[SitemapFile]) -> 
         newest = queries.chunk_newest(session, item.group, item.start, item.end)
         entries.append(
             sitemaps.Entry(
-                f"{site_url}/sitemaps/{item.name}.xml", models.as_utc(newest) if newest else None
+                site_url + urls.sitemap_file(item.name), models.as_utc(newest) if newest else None
             )
         )
     return "".join(sitemaps.write_index(entries))

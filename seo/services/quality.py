@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from seo import audit
 from seo.audit import AuditConfig, AuditPage, Finding
-from seo.core import pages
-from seo.services import rendering as site
+from seo.core.pages.model import Page
+from seo.core.urls import PageRef
+from seo.services import forking, page_state, rendering
+from seo.services.sources import Catalog
 from seo.store import queries
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -31,7 +32,7 @@ def config_from_app() -> AuditConfig:
     return AuditConfig(**overrides)
 
 
-def audit_page(page: pages.Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPage:
+def audit_page(page: Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPage:
     """The audit's view of one composed and rendered page."""
     data = page.data
     service = data.get("service")
@@ -53,17 +54,17 @@ def audit_page(page: pages.Page, body: bytes, in_sitemap: bool, pool: dict) -> A
     )
 
 
-def unrendered_page(catalog: site.Catalog, spec: tuple[str, ...], error: str) -> AuditPage:
+def unrendered_page(catalog: Catalog, ref: PageRef, path: str, error: str) -> AuditPage:
     """A page that could not be composed or rendered, with the location data it would show."""
-    path = site.Catalog.spec_path(spec)
-    location = catalog.location(spec[-1]) if spec[0] in ("location", "landing") else None
+    location = catalog.location(ref.key[-1]) if ref.kind in ("location", "landing") else None
     url = current_app.config["SITE_URL"] + path
-    return AuditPage(path, url, spec[0], audit.Html(), location=location, error=error)
+    return AuditPage(path, url, ref.kind, audit.Html(), location=location, error=error)
 
 
 @dataclass
 class _Reader:
-    catalog: site.Catalog
+    catalog: Catalog
+    placed: list[tuple[PageRef, str]]
     listed: set[str]
     config: AuditConfig
     today: date
@@ -72,23 +73,21 @@ class _Reader:
 Checked = tuple[list[Finding], AuditPage]
 
 
-_reader: _Reader | None = None  # set before workers fork, so they inherit it
 CHUNK = 250  # pages per task
 PARALLEL_FROM = 1_000  # below this many pages one process is quicker than forking
 
 
-def _read_chunk(specs: list[tuple[str, ...]]) -> list[Checked]:
+def _read_chunk(span: tuple[int, int]) -> list[Checked]:
     """Compose, render, read and check pages; keep what the site-wide rules compare."""
-    reader = _reader
-    assert reader is not None
+    reader: _Reader = forking.prepared()
     pool: dict[str, str] = {}  # equal text blocks are kept once across pages
     out = []
-    for spec in specs:
+    for ref, path in reader.placed[span[0] : span[1]]:
         try:
-            page = reader.catalog.compose(spec)
-            body = site.render(page)
+            page, body, _state = page_state.render(page_state.prepare(reader.catalog, ref, path))
         except Exception as exc:  # one broken page must not hide the others' findings
-            item = unrendered_page(reader.catalog, spec, f"{type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            item = unrendered_page(reader.catalog, ref, path, error)
         else:
             item = audit_page(page, body, page.path in reader.listed, pool)
         findings = audit.check(item, reader.config, reader.today)
@@ -104,22 +103,15 @@ def checked_pages(
     workers: int | None = None,
 ) -> Iterator[Checked]:
     """Every published page with its page-rule findings, read in worker processes on big sites."""
-    global _reader
-    catalog = site.Catalog(session)
+    catalog = Catalog(session)
     listed = {path for path, state in queries.page_states(session).items() if state.sitemap}
-    specs = catalog.page_specs()
-    chunks = [specs[i : i + CHUNK] for i in range(0, len(specs), CHUNK)]
-    workers = workers or os.cpu_count() or 1
-    _reader = _Reader(catalog, listed, config, site.today())
-    try:
-        if workers == 1 or len(specs) < PARALLEL_FROM:
-            yield from _counted(map(_read_chunk, chunks), len(specs), progress)
-        else:
-            # Workers only compose, render and parse from memory; they never touch the database.
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from _counted(pool.imap(_read_chunk, chunks), len(specs), progress)
-    finally:
-        _reader = None
+    placed = page_state.placed(catalog)
+    total = len(placed)
+    chunks = [(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
+    processes = (workers or os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    reader = _Reader(catalog, placed, listed, config, rendering.today())
+    parts = forking.fork_map(reader, _read_chunk, chunks, processes)
+    yield from _counted(parts, total, progress)
 
 
 def _counted(

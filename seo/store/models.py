@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from seo.core import articles, pages
+from seo.core import articles
 from seo.core import locations as core
+from seo.core.pages import model as pages
 
 
 def utcnow() -> datetime:
     """Now in UTC, naive, to the second (HTTP dates have no finer precision)."""
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -170,7 +179,7 @@ class PageState(Base):
     sitemap: Mapped[str] = mapped_column(String(100))
     fingerprint: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime)
-    # Digest of what the page is made from (site.Catalog.inputs_key): unchanged inputs
+    # Digest of what the page is made from (services.rendering.inputs_key): unchanged inputs
     # mean unchanged bytes, so a refresh skips the page without rendering it.
     inputs: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
@@ -192,6 +201,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Part of every session's user id: a new token ends all sessions opened with the old one.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     # The four members Flask-Login expects, without importing it here.
     is_authenticated = True
@@ -199,7 +210,12 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Flask-Login's alternative id: the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Sign this account out everywhere: sessions holding the old token no longer load it."""
+        self.session_token = new_session_token()
 
     @property
     def is_admin(self) -> bool:
@@ -313,3 +329,15 @@ def location_from_columns(row) -> core.Location:
         **{f: mapping[f] for f in Location.VALUE_FIELDS},
         services=tuple(s for s in mapping["services"].split(";") if s),
     )
+
+
+# Request-limit counters are not content: they live outside Base.metadata, so `seo dump`
+# and `seo restore` leave them alone. Migration 0006 creates the table.
+counters_metadata = MetaData()
+rate_limits = Table(
+    "rate_limits",
+    counters_metadata,
+    Column("key", String(255), primary_key=True),
+    Column("hits", Integer, nullable=False),
+    Column("expires_at", Float, nullable=False, index=True),  # Unix time, seconds
+)

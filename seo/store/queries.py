@@ -15,7 +15,6 @@ from seo.store.models import (
     Location,
     PageOverride,
     PageState,
-    Section,
     Service,
     SlugRedirect,
     Upload,
@@ -57,14 +56,6 @@ def all_locations(session: Session) -> Iterator[Location]:
     yield from session.scalars(stmt)
 
 
-def location_slugs(session: Session) -> set[str]:
-    return set(session.scalars(select(Location.slug)))
-
-
-def locations_by_slug(session: Session) -> dict[str, Location]:
-    return {loc.slug: loc for loc in session.scalars(select(Location))}
-
-
 def published_locations(session: Session, state: str | None = None) -> Sequence[Location]:
     stmt = select(Location).where(Location.status == "published")
     if state:
@@ -89,9 +80,10 @@ def first_published(session: Session, limit: int) -> Sequence[Location]:
     return session.scalars(stmt.limit(limit)).all()
 
 
-def published_states(session: Session) -> list[str]:
-    stmt = select(Location.state).where(Location.status == "published").distinct()
-    return sorted(session.scalars(stmt))
+def locations_with_intro(session: Session, intro: str, limit: int = 20) -> Sequence[Location]:
+    """Published locations whose intro is exactly this text (a copy)."""
+    stmt = select(Location).where(Location.status == "published", Location.intro == intro)
+    return session.scalars(stmt.order_by(Location.slug).limit(limit)).all()
 
 
 def page_state(session: Session, path: str) -> PageState | None:
@@ -231,10 +223,6 @@ def location_page(
     return session.scalars(stmt).all(), total
 
 
-def location_states(session: Session) -> list[str]:
-    return sorted(session.scalars(select(Location.state).distinct()))
-
-
 def location_counts(session: Session) -> dict[str, int]:
     stmt = select(Location.status, func.count()).group_by(Location.status)
     return {status: count for status, count in session.execute(stmt)}
@@ -266,11 +254,6 @@ def upload_by_token(session: Session, token: str) -> Upload | None:
 
 def uploads_before(session: Session, moment: datetime) -> Sequence[Upload]:
     return session.scalars(select(Upload).where(Upload.created_at < moment)).all()
-
-
-def sections_of(session: Session, service_id: int) -> Sequence[Section]:
-    stmt = select(Section).where(Section.service_id == service_id).order_by(Section.position)
-    return session.scalars(stmt).all()
 
 
 def location_values(session: Session) -> dict[str, tuple[int, core_locations.Location]]:

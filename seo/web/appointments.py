@@ -27,10 +27,10 @@ from werkzeug.exceptions import NotFound
 
 from seo.core import appointments as core
 from seo.core.locations import display_phone
+from seo.extensions import limiter
 from seo.services import rendering as site
 from seo.store import models, queries
 from seo.store.db import get_session
-from seo.web.admin.auth import limiter
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 log = logging.getLogger(__name__)
@@ -154,25 +154,36 @@ def store(
 
 
 def notify(row: models.AppointmentRequest) -> None:
-    """Email staff over SMTP when SMTP_HOST is set; otherwise log. Never loses the request."""
+    """Tell staff about a stored request. A notice that fails for any reason is logged: the
+    request is already saved, and the visitor's answer never depends on the mail server."""
+    try:
+        _email_staff(row)
+    except Exception:
+        log.exception("appointment request %s stored, but notifying staff failed", row.id)
+
+
+def _email_staff(row: models.AppointmentRequest) -> None:
+    """Email staff over SMTP when SMTP_HOST is set; otherwise log."""
     config = current_app.config
     where = row.location.name if row.location else "an unknown clinic"
     service = row.service.name if row.service else ""
     admin_url = config["SITE_URL"] + url_for("admin.requests")
     recipients = [a.strip() for a in (config.get("NOTIFY_TO") or "").split(",") if a.strip()]
     if not config.get("SMTP_HOST") or not recipients:
-        log.info("appointment request %s for %s (SMTP_HOST not set: no email)", row.id, where)
+        log.info(
+            "appointment request %s for %s (SMTP_HOST not set: no email)",
+            row.id,
+            core.one_line(where),
+        )
         return
     message = EmailMessage()
-    message["Subject"] = f"Appointment request: {where}"
+    # Clinic names come from staff and CSV files: headers get them on one clean line.
+    message["Subject"] = core.notification_subject(where)
     message["From"] = config.get("SMTP_FROM") or f"no-reply@{urlsplit(config['SITE_URL']).hostname}"
     message["To"] = ", ".join(recipients)
     message.set_content(core.notification_text(service, where, row.preferred_time, admin_url))
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=10) as s:
-            s.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("appointment request %s stored, but the email to staff failed", row.id)
+    with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25), timeout=10) as s:
+        s.send_message(message)
 
 
 @bp.route("/thanks/")

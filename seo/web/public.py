@@ -4,36 +4,31 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
-from seo.core import sitemaps
-from seo.core.pages import Page
-from seo.services import feeds
-from seo.services import rendering as site
+from seo.core import sitemaps, urls
+from seo.services import feeds, lookup, page_state, rendering
 from seo.store import models, queries
 from seo.store.db import get_engine, get_session
 from seo.web import cache
 
 bp = Blueprint("public", __name__)
 
-EXACT_PATHS = {"/robots.txt", "/sitemap.xml"}
+
+@bp.record_once
+def _url_helpers(state) -> None:
+    """Templates make page paths with the one URL authority, as Python code does."""
+    state.app.jinja_env.globals["urls"] = urls
+
+
 CACHE_CONTROL = "public, max-age=300"
-
-
-def _is_public_page_path(path: str) -> bool:
-    if path in EXACT_PATHS or path.startswith(("/admin", "/static/", "/sitemaps/")):
-        return False
-    last = path.rsplit("/", 1)[-1]
-    return "." not in last
 
 
 @bp.before_app_request
 def canonical_redirect() -> Response | None:
     """Send a page path without its trailing slash, or with capitals, to the canonical form."""
     path = request.path
-    if not _is_public_page_path(path):
+    if not urls.is_page_path(path):
         return None
-    canonical = path.lower()
-    if not canonical.endswith("/"):
-        canonical += "/"
+    canonical = urls.canonical(path)
     if canonical == path:
         return None
     query = request.query_string.decode("latin-1")
@@ -48,14 +43,13 @@ def _conditional(body: bytes, fingerprint: str, changed_at) -> Response:
     return response.make_conditional(request)
 
 
-def page_response(page: Page) -> Response:
+def page_response(item: page_state.Planned) -> Response:
     """Render a page and answer with ETag, Last-Modified and a 304 when the client has it."""
-    session = get_session()
-    body = site.render(page)
-    state = site.page_state_for(session, page, body)
-    day = site.today().isoformat()
-    cache.get_cache().set(cache.page_key(page.path, state.fingerprint, day), body)
-    return _conditional(body, state.fingerprint, site.last_modified(state))
+    _page, body, _state = page_state.render(item)
+    state = page_state.state_for(get_session(), item, body)
+    day = rendering.today().isoformat()
+    cache.get_cache().set(cache.page_key(item.path, state.fingerprint, day), body)
+    return _conditional(body, state.fingerprint, page_state.last_modified(state))
 
 
 def _from_cache(path: str) -> Response | None:
@@ -68,25 +62,28 @@ def _from_cache(path: str) -> Response | None:
     fingerprint, changed_at = state
     if request.if_none_match and fingerprint in request.if_none_match:
         return _conditional(b"", fingerprint, models.as_utc(changed_at))
-    body = cache.get_cache().get(cache.page_key(path, fingerprint, site.today().isoformat()))
+    day = rendering.today().isoformat()
+    body = cache.get_cache().get(cache.page_key(path, fingerprint, day))
     if body is None:
         return None
     return _conditional(body, fingerprint, models.as_utc(changed_at))
 
 
 @bp.route("/", defaults={"path": ""})
-@bp.route("/<path:path>/")
+@bp.route("/<path:path>", strict_slashes=False)
 def page(path: str) -> Response:
-    canonical = "/" + path + "/" if path else "/"
+    canonical = "/" + path
+    if not urls.is_page_path(canonical) or not canonical.endswith("/"):
+        abort(404)  # a file that is not there (/wp-login.php): a real 404, no redirect first
     cached = _from_cache(canonical)
     if cached is not None:
         return cached
-    outcome = site.resolve(get_session(), canonical)
+    outcome = lookup.resolve(get_session(), canonical)
     if outcome is None:
         abort(404)
-    if isinstance(outcome, site.Redirect):
+    if isinstance(outcome, lookup.Redirect):
         return redirect(outcome.path, code=301)
-    if isinstance(outcome, site.Gone):
+    if isinstance(outcome, lookup.Gone):
         abort(410, outcome.reason)
     return page_response(outcome)
 

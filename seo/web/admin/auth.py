@@ -1,18 +1,18 @@
-"""Staff accounts: password hashing, sign-in with throttling and lockout, extensions."""
+"""Staff accounts: password hashing, sign-in with lockout, sessions that end with the account's."""
 
 from __future__ import annotations
 
+import hmac
 import re
 from datetime import timedelta
 from functools import cache
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask
+from flask_login import user_logged_out
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from seo.extensions import login_manager
 from seo.store import models, queries
 from seo.store.db import get_session
 
@@ -21,20 +21,25 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 10
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-csrf = CSRFProtect()
-login_manager = LoginManager()
-login_manager.login_view = "admin.login"
-login_manager.login_message = "Please sign in to continue."
-login_manager.login_message_category = "info"
-# In-memory counters per process: enough for one server; use a shared store for several.
-limiter = Limiter(get_remote_address, storage_uri="memory://", strategy="fixed-window")
-
 
 @login_manager.user_loader
-def load_user(user_id: str) -> models.User | None:
-    if not user_id.isdigit():
+def load_user(session_id: str) -> models.User | None:
+    """The account a session names, while the session's token is still the account's."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
         return None
-    return queries.user_by_id(get_session(), int(user_id))
+    user = queries.user_by_id(get_session(), int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
+
+
+@user_logged_out.connect
+def end_sessions_on_sign_out(_app: Flask, user, **_extra) -> None:
+    """Signing out ends every session of the account, a copied cookie's as well."""
+    if isinstance(user, models.User):
+        user.end_sessions()
+        get_session().commit()
 
 
 class AccountError(ValueError):
@@ -42,7 +47,9 @@ class AccountError(ValueError):
 
 
 def create_user(session: Session, email: str, password: str, role: str) -> tuple[models.User, bool]:
-    """Create a staff account, or set a new password and role on an existing one."""
+    """Create a staff account, or set a new password and role on an existing one.
+
+    Setting them ends the account's sessions: they were signed in with the old password."""
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise AccountError(f"{email!r} is not an email address")
@@ -57,6 +64,7 @@ def create_user(session: Session, email: str, password: str, role: str) -> tuple
         session.add(user)
     user.password_hash = generate_password_hash(password)
     user.role, user.failed_logins, user.locked_until = role, 0, None
+    user.end_sessions()
     session.commit()
     return user, created
 

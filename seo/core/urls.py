@@ -1,0 +1,102 @@
+"""The one place public paths are made and parsed, with the reserved first segments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seo.core.locations import STATE_NAMES
+
+LOCATIONS = "locations"
+# First path segments that are not service slugs, and location slugs that would clash with
+# a page under /locations/ (a state code is one too: /locations/mo/ is the Missouri page).
+RESERVED_SEGMENTS = frozenset(
+    {LOCATIONS, "sitemaps", "admin", "static", "appointments", "sitemap.xml", "robots.txt"}
+)
+SITEMAP_INDEX = "/sitemap.xml"
+FILES = frozenset({"/robots.txt", SITEMAP_INDEX})  # answered at exactly these paths
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One public page: its kind and the slugs that name it."""
+
+    kind: str
+    key: tuple[str, ...] = ()
+
+
+def home() -> str:
+    return "/"
+
+
+def locations_index() -> str:
+    return f"/{LOCATIONS}/"
+
+
+def state(code: str) -> str:
+    return f"/{LOCATIONS}/{code.lower()}/"
+
+
+def location(slug: str) -> str:
+    return f"/{LOCATIONS}/{slug}/"
+
+
+def service(slug: str) -> str:
+    return f"/{slug}/"
+
+
+def landing(service_slug: str, location_slug: str) -> str:
+    return f"/{service_slug}/{location_slug}/"
+
+
+def sitemap_file(name: str) -> str:
+    return f"/sitemaps/{name}.xml"
+
+
+def is_state_code(segment: str) -> bool:
+    return segment.upper() in STATE_NAMES and len(segment) == 2
+
+
+def slug_clash(slug: str) -> str | None:
+    """Why a location slug cannot be used in a URL, or None when it can."""
+    if is_state_code(slug):
+        return f'"{slug}" is a state code (/{LOCATIONS}/{slug}/ is that state\'s page)'
+    if slug in RESERVED_SEGMENTS:
+        return f'"{slug}" is reserved for the site\'s own pages'
+    return None
+
+
+def is_page_path(path: str) -> bool:
+    """True for a path that names a page (not a file, the admin, static files or sitemaps)."""
+    if path in FILES or path.startswith(("/admin", "/static/", "/sitemaps/")):
+        return False
+    return "." not in path.rsplit("/", 1)[-1]
+
+
+def canonical(path: str) -> str:
+    """The canonical form of a page path: lower case, with a trailing slash."""
+    path = path.lower()
+    return path if path.endswith("/") else path + "/"
+
+
+def parse(path: str) -> PageRef | None:
+    """The page a canonical path names, by its shape; None for no page shape at all.
+
+    Whether the page exists (a known service, a published location) is for its kind to say."""
+    if not path.startswith("/") or not path.endswith("/") or "//" in path:
+        return None
+    parts = path.strip("/").split("/") if path != "/" else []
+    if not parts:
+        return PageRef("home")
+    if parts[0] == LOCATIONS:
+        if len(parts) == 1:
+            return PageRef("locations")
+        if len(parts) == 2:
+            if is_state_code(parts[1]):
+                return PageRef("state", (parts[1].upper(),))
+            return PageRef("location", (parts[1],))
+        return None
+    if parts[0] in RESERVED_SEGMENTS or len(parts) > 2:
+        return None
+    if len(parts) == 1:
+        return PageRef("service", (parts[0],))
+    return PageRef("landing", (parts[0], parts[1]))

@@ -1,0 +1,38 @@
+"""Spread work over forked processes that inherit what the parent prepared in memory.
+
+Workers compose, render and read from that memory; they never touch the database."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+_prepared: Any = None  # set before the workers fork, so each inherits it
+
+
+def prepared() -> Any:
+    """What the parent prepared for this run (in a worker, or in the parent itself)."""
+    assert _prepared is not None, "fork_map is not running"
+    return _prepared
+
+
+def fork_map(
+    state: Any,
+    work: Callable[[Any], Any],
+    chunks: Sequence[Any],
+    workers: int,
+    *,
+    ordered: bool = True,
+) -> Iterator[Any]:
+    """Yield work(chunk) for each chunk, in `workers` forked processes (one: in this one)."""
+    global _prepared
+    _prepared = state
+    try:
+        if workers <= 1 or len(chunks) <= 1:
+            yield from map(work, chunks)
+            return
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from (pool.imap if ordered else pool.imap_unordered)(work, chunks)
+    finally:
+        _prepared = None

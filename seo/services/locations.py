@@ -1,0 +1,367 @@
+"""The one write path for locations: check (with the rules that need the database), gate,
+write with history, refresh page state; used by the admin, CSV imports and restores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from seo.core import urls
+from seo.core.locations import (
+    COLUMNS,
+    FieldError,
+    Location,
+    RowError,
+    parse_locations,
+    validate_location,
+    write_locations,
+)
+from seo.services import gate, page_state
+from seo.services.sources import DatabaseSource
+from seo.store import history, models, queries
+
+
+def database_problems(
+    session: Session,
+    value: Location,
+    *,
+    own_id: int | None = None,
+    pending: Mapping[str, Location] | None = None,
+    owner_checked: bool = False,
+) -> list[FieldError]:
+    """The rules a location value must meet that need the database: a slug that is no state
+    code or reserved word and no other location's, and a redirect to an open location.
+
+    `pending` holds the other values of the same import (they win over stored ones);
+    `owner_checked` is for the form, where a slug may belong to another location."""
+    errors = []
+    clash = urls.slug_clash(value.slug)
+    if clash:
+        errors.append(FieldError("slug", f"{clash}: add the city, as in florissant-mo"))
+    if owner_checked:
+        other = queries.location_by_slug(session, value.slug)
+        if other is not None and other.id != own_id:
+            errors.append(
+                FieldError("slug", f"{value.slug!r} is used by {other.name}; choose another")
+            )
+    if value.redirect_to:
+        target = (pending or {}).get(value.redirect_to)
+        row = queries.location_by_slug(session, value.redirect_to) if target is None else None
+        status = target.status if target is not None else row.status if row else None
+        if value.redirect_to == value.slug:
+            errors.append(FieldError("redirect_to", "a location cannot redirect to itself"))
+        elif status is None:
+            errors.append(
+                FieldError("redirect_to", f"no location has the slug {value.redirect_to!r}")
+            )
+        elif status == "retired":
+            errors.append(
+                FieldError("redirect_to", f"{value.redirect_to!r} is retired too; pick an open one")
+            )
+    return errors
+
+
+def check_location(
+    session: Session, raw: Mapping[str, str], row: models.Location | None
+) -> tuple[Location | None, list[FieldError]]:
+    """validate_location plus the checks that need the database (the admin form's path)."""
+    value, errors = validate_location(raw, known_services=queries.service_slugs(session))
+    if value is None:
+        return None, errors
+    errors = database_problems(
+        session, value, own_id=row.id if row is not None else None, owner_checked=True
+    )
+    return (None, errors) if errors else (value, [])
+
+
+def save_location(
+    session: Session,
+    row: models.Location | None,
+    value: Location,
+    user: str,
+    action: str,
+    override: gate.Override | None = None,
+) -> models.Location:
+    """Write a checked location, keep its old slug as a redirect, record the change, gate
+    the pages it puts live, refresh page state, commit; or raise gate.Refused and write
+    nothing."""
+    now = models.utcnow()
+    before = None
+    old_slug = None
+    if row is None:
+        row = models.Location(created_at=now)
+        session.add(row)
+    else:
+        before = history.location_snapshot(row)
+        old_slug = row.slug
+    row.assign(value)
+    row.updated_at = now
+    session.flush()
+    if old_slug and old_slug != value.slug:
+        reclaimed = queries.redirect_for_slug(session, value.slug)
+        if reclaimed is not None:  # the live location now owns this slug again
+            session.delete(reclaimed)
+        session.add(models.SlugRedirect(old_slug=old_slug, location_id=row.id, created_at=now))
+    session.flush()
+    history.record(
+        session,
+        user=user,
+        entity="location",
+        entity_id=row.id,
+        label=row.slug,
+        action=action if before is not None else "create",
+        before=before,
+        after=history.location_snapshot(row),
+    )
+    live = value.status == "published"
+    refs = gate.location_pages(DatabaseSource(session), value.slug) if live else []
+    gate.commit(session, refs, override, entity="location", row=row)
+    return row
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What an import does to one location: created, updated, unchanged or retired."""
+
+    action: str
+    slug: str
+    row: int | None = None  # file line; None for a location the file leaves out
+    fields: tuple[str, ...] = ()  # the columns that change
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    gated: bool = False  # the errors are the publishing gate's: an admin may override them
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, retired {self.retired}"
+        )
+
+
+def import_locations(
+    session: Session,
+    text: str,
+    *,
+    dry_run: bool = False,
+    retire_missing: bool = False,
+    user: str = "cli",
+    override: gate.Override | None = None,
+) -> ImportReport:
+    """Validate a whole locations file, then upsert it by slug in one transaction.
+
+    Set-based: one read of the current values, then executemany INSERT and UPDATE
+    statements (and history rows), not one ORM object per row. Every written
+    location is recorded in the change history under `user`. Rows that would put pages
+    with audit errors live are refused like any bad cell, unless `override` is given.
+    Page state is refreshed in the same transaction."""
+    # Versions first, values second: a save landing between the two reads leaves a version
+    # older than the values, so the UPDATE below finds it changed and nothing is lost.
+    versions = dict(session.execute(select(models.Location.slug, models.Location.version)).all())
+    existing = queries.location_values(session)
+    parsed = parse_locations(
+        text, known_services=queries.service_slugs(session), existing_slugs=existing.keys()
+    )
+    report = ImportReport(errors=parsed.errors)
+    if parsed.errors:
+        return report
+    in_file_values = {value.slug: value for _row, value in parsed.rows}
+    report.errors = [
+        RowError(row_no, e.column, e.message)
+        for row_no, value in parsed.rows
+        for e in database_problems(session, value, pending=in_file_values)
+    ]
+    if report.errors:
+        return report
+    now = models.utcnow()
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    changes: list[tuple[str, str, dict | None, dict]] = []  # action, slug, before, after
+    in_file = set()
+    rows_of: dict[str, int] = {}
+    for row_no, value in parsed.rows:
+        in_file.add(value.slug)
+        current = existing.get(value.slug)
+        if current is None:
+            inserts.append({**models.location_columns(value), "created_at": now, "updated_at": now})
+            report.created += 1
+            report.outcomes.append(RowOutcome("created", value.slug, row_no))
+            changes.append(("create", value.slug, None, history.value_snapshot(value)))
+            continue
+        location_id, before = current
+        if before == value:
+            report.unchanged += 1
+            report.outcomes.append(RowOutcome("unchanged", value.slug, row_no))
+            continue
+        updates.append(
+            {
+                **models.location_columns(value),
+                "_id": location_id,
+                "_version": versions.get(value.slug),
+                "updated_at": now,
+            }
+        )
+        rows_of[value.slug] = row_no
+        old, new = history.value_snapshot(before), history.value_snapshot(value)
+        changed = tuple(history.diff(old, new))
+        if value.status == "retired" and before.status != "retired":
+            report.retired += 1
+            report.outcomes.append(RowOutcome("retired", value.slug, row_no, changed))
+        else:
+            report.updated += 1
+            report.outcomes.append(RowOutcome("updated", value.slug, row_no, changed))
+        changes.append(("import", value.slug, old, new))
+    if retire_missing:
+        for slug, (location_id, before) in existing.items():
+            if slug not in in_file and before.status != "retired":
+                columns = {**models.location_columns(before), "status": "retired"}
+                updates.append(
+                    {
+                        **columns,
+                        "_id": location_id,
+                        "_version": versions.get(slug),
+                        "updated_at": now,
+                    }
+                )
+                report.retired += 1
+                report.outcomes.append(RowOutcome("retired", slug, None, ("status",)))
+                old = history.value_snapshot(before)
+                changes.append(("retire", slug, old, {**old, "status": "retired"}))
+    table = models.Location.__table__
+    try:
+        if inserts:
+            session.execute(table.insert(), inserts)
+    except IntegrityError:  # another writer created one of these slugs meanwhile
+        session.rollback()
+        taken = set(queries.location_ids(session))
+        report.errors = [
+            RowError(
+                row_no,
+                "slug",
+                f"{value.slug!r} was created by someone else during "
+                "this import; nothing was written; run the import again",
+            )
+            for row_no, value in parsed.rows
+            if value.slug in taken and value.slug not in existing
+        ] or [RowError(1, "-", "the import collided with another change; run it again")]
+        return report
+    if updates:
+        columns = {k: bindparam(k) for k in updates[0] if k not in ("_id", "_version")}
+        statement = (
+            table.update()
+            .where(table.c.id == bindparam("_id"), table.c.version == bindparam("_version"))
+            .values(**columns, version=table.c.version + 1)
+        )
+        if session.execute(statement, updates).rowcount != len(updates):
+            # Optimistic locking, as the ORM does for staff edits: never overwrite a save
+            # made after this import read the location.
+            session.rollback()
+            now_versions = dict(
+                session.execute(select(models.Location.slug, models.Location.version)).all()
+            )
+            report.errors = [
+                RowError(
+                    rows_of.get(u["slug"], 1),
+                    "-",
+                    f"location {u['slug']!r} was changed "
+                    "by someone else during this import; nothing was written; run it again",
+                )
+                for u in updates
+                if now_versions.get(u["slug"]) != u["_version"]
+            ] or [RowError(1, "-", "the import collided with another change; run it again")]
+            return report
+    if changes:
+        ids = queries.location_ids(session) if inserts else {}
+        rows = [
+            history.change_row(
+                at=now,
+                user=user,
+                entity_id=ids[slug] if action == "create" else existing[slug][0],
+                label=slug,
+                action=action,
+                before=before,
+                after=after,
+            )
+            for action, slug, before, after in changes
+        ]
+        session.execute(models.Change.__table__.insert(), rows)
+    live = {value.slug: row_no for row_no, value in parsed.rows if value.status == "published"}
+    touched = {o.slug for o in report.outcomes if o.action in ("created", "updated")}
+    try:
+        _gate_rows(session, {s: r for s, r in live.items() if s in touched}, override)
+    except gate.Refused as refused:
+        session.rollback()
+        report.errors = _row_errors(refused.findings, live)
+        report.gated = True
+        return report
+    if dry_run:
+        session.rollback()
+        return report
+    page_state.refresh(session, commit=False)
+    session.commit()
+    return report
+
+
+def _gate_rows(session: Session, live: dict[str, int], override: gate.Override | None) -> None:
+    """Audit the pages the imported rows put live; refuse or record an override."""
+    if not live:
+        return
+    source = DatabaseSource(session)
+    refs = [ref for slug in live for ref in gate.location_pages(source, slug)]
+    found = gate.findings(session, refs)
+    if not found:
+        return
+    if override is None:
+        raise gate.Refused(found)
+    by_slug: dict[str, list] = {}
+    for finding in found:
+        by_slug.setdefault(_slug_of(finding.path), []).append(finding)
+    for slug, findings in by_slug.items():
+        row = queries.location_by_slug(session, slug)
+        if row is not None:
+            gate.record_override(session, override, entity="location", row=row, found=findings)
+
+
+def _slug_of(path: str) -> str:
+    ref = urls.parse(path)
+    return ref.key[-1] if ref is not None and ref.key else ""
+
+
+# The audit names what it reads; a CSV row names its columns.
+AUDIT_COLUMNS = {"address": "street_address", "telephone": "phone", "geo": "latitude"}
+
+
+def _row_errors(findings: list, rows: dict[str, int]) -> list[RowError]:
+    errors = []
+    for finding in findings:
+        column = AUDIT_COLUMNS.get(finding.field, finding.field)
+        if column not in COLUMNS:
+            column = "status"  # the cell that puts the page live
+        errors.append(
+            RowError(
+                rows.get(_slug_of(finding.path), 1),
+                column,
+                f"{finding.rule}: {finding.message} (on {finding.path})",
+            )
+        )
+    return sorted(errors, key=lambda e: (e.row, e.column, e.message))
+
+
+def export_locations(session: Session) -> str:
+    """Every location in the locations.csv format."""
+    return write_locations(row.to_core() for row in queries.all_locations(session))

@@ -1,0 +1,207 @@
+"""Where page kinds read content from: the whole site in memory, a few rows per request,
+or either with a staff member's unpublished change laid over it (a preview)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from seo.core import geo
+from seo.core.articles import CompiledArticle
+from seo.core.locations import Location
+from seo.core.pages.model import Members, Override, Service, Site, without_excluded
+from seo.services import rendering
+from seo.store import queries
+
+
+class _Published:
+    """What both sources share: exclusions applied once, lists derived once, one neighbour
+    search. Subclasses say where rows come from."""
+
+    def __init__(self, session: Session):
+        self.site: Site = rendering.current_site()
+        self.today: date = rendering.today()
+        rows = queries.services(session)
+        self._services = [s.to_core() for s in rows]
+        self._service_index = {s.slug: s for s in self._services}
+        self._articles = {s.slug: rendering.compiled(s) for s in rows}
+        self._overrides = {
+            (row.service.slug, row.location.slug): row.to_core()
+            for row in queries.page_overrides(session)
+        }
+        self._excluded: dict[str, set[str]] = {}
+        for (service_slug, location_slug), override in self._overrides.items():
+            if override.excluded:
+                self._excluded.setdefault(location_slug, set()).add(service_slug)
+        self._all_slugs = queries.service_slugs(session) if self._excluded else []
+        self._members: dict[tuple[str, str], Members] = {}
+
+    def adjust(self, location: Location) -> Location:
+        """The location as offering only the services whose pages are not excluded."""
+        excluded = self._excluded.get(location.slug)
+        return without_excluded(location, excluded, self._all_slugs) if excluded else location
+
+    def services(self) -> Sequence[Service]:
+        return self._services
+
+    def service(self, slug: str) -> Service | None:
+        return self._service_index.get(slug)
+
+    def article(self, slug: str) -> CompiledArticle:
+        return self._articles[slug]
+
+    def override(self, service_slug: str, location_slug: str) -> Override | None:
+        return self._overrides.get((service_slug, location_slug))
+
+    def locations(self) -> Members:
+        raise NotImplementedError
+
+    def _box(self, latitude: float, longitude: float, radius: float) -> Iterable[Location]:
+        raise NotImplementedError
+
+    def _once(self, key: tuple[str, str], make) -> Members:
+        if key not in self._members:
+            self._members[key] = Members(make())
+        return self._members[key]
+
+    def in_state(self, code: str) -> Members:
+        return self._once(("state", code), lambda: [x for x in self.locations() if x.state == code])
+
+    def offering(self, service_slug: str) -> Members:
+        return self._once(
+            ("offering", service_slug),
+            lambda: [x for x in self.locations() if x.offers(service_slug)],
+        )
+
+    def neighbours(self, service_slug: str, location: Location) -> tuple[Location, ...]:
+        return tuple(
+            geo.find_neighbours(
+                location, lambda o: o.offers(service_slug), self._box, self.locations
+            )
+        )
+
+
+class Catalog(_Published):
+    """The whole published site in memory, for page state, the static build and the audit."""
+
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._locations = Members(
+            self.adjust(x) for x in queries.published_location_values(session)
+        )
+        self._index = {x.slug: x for x in self._locations}
+        self._grid = geo.Grid(self._locations)
+        self._neighbour_cache: dict[tuple[str, str], tuple[Location, ...]] = {}
+        self._unrestricted = all(not x.services for x in self._locations)
+
+    def locations(self) -> Members:
+        return self._locations
+
+    def location(self, slug: str) -> Location | None:
+        return self._index.get(slug)
+
+    def _box(self, latitude: float, longitude: float, radius: float) -> Iterable[Location]:
+        return self._grid.box(latitude, longitude, radius)
+
+    def neighbours(self, service_slug: str, location: Location) -> tuple[Location, ...]:
+        # When every location offers every service, one search serves all of its pages.
+        key = ("", location.slug) if self._unrestricted else (service_slug, location.slug)
+        if key not in self._neighbour_cache:
+            self._neighbour_cache[key] = super().neighbours(service_slug, location)
+        return self._neighbour_cache[key]
+
+
+class DatabaseSource(_Published):
+    """Published content read a few rows at a time, for one request."""
+
+    def __init__(self, session: Session):
+        super().__init__(session)
+        self._session = session
+        self._locations: Members | None = None
+
+    def locations(self) -> Members:
+        if self._locations is None:
+            rows = queries.published_locations(self._session)
+            self._locations = Members(self.adjust(r.to_core()) for r in rows)
+        return self._locations
+
+    def in_state(self, code: str) -> Members:
+        if self._locations is not None:
+            return super().in_state(code)
+        rows = queries.published_locations(self._session, code)
+        return self._once(("state", code), lambda: [self.adjust(r.to_core()) for r in rows])
+
+    def location(self, slug: str) -> Location | None:
+        row = queries.location_by_slug(self._session, slug)
+        if row is None or row.status != "published":
+            return None
+        return self.adjust(row.to_core())
+
+    def _box(self, latitude: float, longitude: float, radius: float) -> Iterable[Location]:
+        rows = queries.published_in_box(self._session, latitude, longitude, radius)
+        return [self.adjust(r.to_core()) for r in rows]
+
+
+class Preview:
+    """A source with unpublished changes laid over it: a draft or edited location, a service
+    and article being edited, a page override being edited. The rest is the live site."""
+
+    def __init__(
+        self,
+        base: _Published,
+        *,
+        location: Location | None = None,
+        service: tuple[Service, CompiledArticle] | None = None,
+        override: tuple[str, str, Override] | None = None,
+    ):
+        self._base = base
+        self.site, self.today = base.site, base.today
+        self._location = base.adjust(location) if location is not None else None
+        self._service = service
+        self._override = override
+
+    def services(self) -> Sequence[Service]:
+        if self._service is None:
+            return self._base.services()
+        edited = self._service[0]
+        return [edited if s.slug == edited.slug else s for s in self._base.services()]
+
+    def service(self, slug: str) -> Service | None:
+        if self._service is not None and self._service[0].slug == slug:
+            return self._service[0]
+        return self._base.service(slug)
+
+    def article(self, slug: str) -> CompiledArticle:
+        if self._service is not None and self._service[0].slug == slug:
+            return self._service[1]
+        return self._base.article(slug)
+
+    def override(self, service_slug: str, location_slug: str) -> Override | None:
+        if self._override is not None and self._override[:2] == (service_slug, location_slug):
+            return self._override[2]
+        return self._base.override(service_slug, location_slug)
+
+    def locations(self) -> Members:
+        return self._base.locations()
+
+    def in_state(self, code: str) -> Members:
+        return self._base.in_state(code)
+
+    def offering(self, service_slug: str) -> Members:
+        return self._base.offering(service_slug)
+
+    def location(self, slug: str) -> Location | None:
+        if self._location is not None and self._location.slug == slug:
+            return self._location
+        return self._base.location(slug)
+
+    def neighbours(self, service_slug: str, location: Location) -> tuple[Location, ...]:
+        return self._base.neighbours(service_slug, location)
+
+
+def preview_location(session: Session, slug: str) -> Location | None:
+    """A location of any status as staff see it, for previews."""
+    row = queries.location_by_slug(session, slug)
+    return row.to_core() if row is not None else None
