@@ -21,7 +21,6 @@ from generate import rows
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from seo.core.urls import PageRef
 from seo.services import gate, lookup, page_state
 from seo.services.locations import save_location
 from seo.services.sources import DatabaseSource
@@ -60,26 +59,22 @@ def measure(app, count: int, runs: int) -> dict[str, float]:
     times: dict[str, list[float]] = {
         "one page served (reference)": [],
         "gate": [],
-        "save": [],
         "refused save": [],
     }
     with app.test_request_context(), Session(get_engine(), expire_on_commit=False) as session:
+        page_state.refresh(session)  # the site as `seo init` leaves it: every page known
         for n in range(runs):
             started = time.perf_counter()
             page_state.render(lookup.resolve(session, f"/neuropathic-pain-treatment/{slug}/"))
             times["one page served (reference)"].append(time.perf_counter() - started)
             row = queries.location_by_slug(session, slug)
-            value = replace(row.to_core(), intro=row.intro + f" Visit {n}.")
-            row.assign(value)
+            row.assign(replace(row.to_core(), intro=row.intro + f" Visit {n}."))
             refs = gate.location_pages(DatabaseSource(session), slug)
             started = time.perf_counter()
             gate.findings(session, refs)
             times["gate"].append(time.perf_counter() - started)
             session.rollback()
             row = queries.location_by_slug(session, slug)
-            started = time.perf_counter()
-            save_location(session, row, value, "bench", "update")
-            times["save"].append(time.perf_counter() - started)
             other = queries.location_by_slug(session, other_slug)
             copied = replace(row.to_core(), intro=other.intro)
             started = time.perf_counter()
@@ -90,7 +85,13 @@ def measure(app, count: int, runs: int) -> dict[str, float]:
             else:
                 raise SystemExit("a copied intro was not refused")
             times["refused save"].append(time.perf_counter() - started)
-            assert PageRef("location", (slug,)) in refs
+        # One accepted save: the gate, history, and the page-state refresh that still walks
+        # every page's inputs (the dependency index that avoids it is future work).
+        row = queries.location_by_slug(session, slug)
+        value = replace(row.to_core(), intro=row.intro + " Saved.")
+        started = time.perf_counter()
+        save_location(session, row, value, "bench", "update")
+        times["accepted save (incl. full refresh)"] = [time.perf_counter() - started]
     return {name: statistics.median(values) for name, values in times.items()}
 
 
