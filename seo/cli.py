@@ -160,6 +160,31 @@ def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     click.echo(report.summary())
 
 
+@seo.command("indexnow")
+@click.option("--dry-run", is_flag=True, help="Print the URLs that would be sent; change nothing.")
+def indexnow_command(dry_run: bool) -> None:
+    """Send the queued IndexNow notices of pages added, changed or removed (run it by cron)."""
+    from seo.core.indexnow import URL_LIMIT
+    from seo.services import indexnow
+
+    config = current_app.config
+    if not config.get("INDEXNOW_KEY"):
+        click.echo("IndexNow is off (INDEXNOW_KEY is not set): nothing sent", err=True)
+        return
+    if dry_run:
+        with get_engine().connect() as connection:
+            for url in indexnow.due(connection):
+                click.echo(url)
+        return
+    report = indexnow.send(
+        get_engine(),
+        key=config["INDEXNOW_KEY"],
+        endpoint=config["INDEXNOW_ENDPOINT"],
+        limit=config.get("INDEXNOW_URL_LIMIT", URL_LIMIT),
+    )
+    click.echo(report.summary())
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seo)
 

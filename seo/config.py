@@ -6,6 +6,12 @@ import os
 import secrets
 from pathlib import Path
 
+from seo.core import indexnow
+
+
+class ConfigError(ValueError):
+    """A setting the app cannot start with; the message says which and how to fix it."""
+
 
 def secret_key(instance_path: str) -> str:
     """Return SECRET_KEY from the environment, or one generated once and kept in instance/."""
@@ -47,4 +53,16 @@ def defaults(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         # Request-limit counters in Redis are named "<prefix>:limits:..."
         "RATE_LIMIT_PREFIX": os.environ.get("RATE_LIMIT_PREFIX") or "seo",
+        # IndexNow notices of changed pages are queued only while a key is set.
+        "INDEXNOW_KEY": os.environ.get("INDEXNOW_KEY") or None,
+        "INDEXNOW_ENDPOINT": os.environ.get("INDEXNOW_ENDPOINT") or indexnow.SHARED_ENDPOINT,
     }
+
+
+def check(config) -> None:
+    """Refuse settings the app cannot run with (raise ConfigError), before it starts."""
+    key = config.get("INDEXNOW_KEY")
+    problem = indexnow.key_problem(key) if key else None
+    problem = problem or indexnow.endpoint_problem(config["INDEXNOW_ENDPOINT"])
+    if problem:
+        raise ConfigError(problem)

@@ -52,6 +52,11 @@ def sitemap_file(name: str) -> str:
     return f"/sitemaps/{name}.xml"
 
 
+def indexnow_key_file(key: str) -> str:
+    """The IndexNow key file, at the site's root (indexnow.org: keyLocation)."""
+    return f"/{key}.txt"
+
+
 def is_state_code(segment: str) -> bool:
     return segment.upper() in STATE_NAMES and len(segment) == 2
 

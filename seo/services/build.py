@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo.core import sitemaps
+from seo.core import sitemaps, urls
 from seo.core.urls import PageRef
 from seo.services import build_folder, feeds, forking, page_state
 from seo.services.sources import Catalog
@@ -118,6 +118,13 @@ def _write_feeds(session: Session, root: Path) -> None:
     (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
 
 
+def _write_key_file(root: Path) -> None:
+    """The IndexNow key file, as the server answers it, while a key is set."""
+    key = current_app.config.get("INDEXNOW_KEY")
+    if key:  # hexadecimal (checked at start): a plain file name at the root
+        (root / urls.indexnow_key_file(key).lstrip("/")).write_text(key, encoding="ascii")
+
+
 def build_site(
     outdir: Path,
     *,
@@ -147,6 +154,7 @@ def build_site(
                 )
                 session.commit()
                 _write_feeds(session, new)
+            _write_key_file(new)
             static = Path(current_app.static_folder or "")
             if static.is_dir():
                 shutil.copytree(static, new / "static")

@@ -15,7 +15,7 @@ from seo.core import pages
 from seo.core.pages.kind import Source
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
-from seo.services import rendering
+from seo.services import indexnow, rendering
 from seo.services.sources import Catalog
 from seo.store import models, queries
 
@@ -72,13 +72,15 @@ def render(item: Planned) -> tuple[Page, bytes, Rendered]:
 
 def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> tuple[int, int]:
     """Write page states (the caller commits); with `complete`, states of pages not given
-    are removed.
+    are removed. The URLs of pages added, changed or removed are queued for IndexNow in the
+    same transaction (while a key is set); a noindex page only when it goes or becomes one.
 
     Returns (pages whose bytes changed or appeared, pages removed)."""
     states = queries.page_states(session)
     now = models.utcnow()
     changed = 0
     seen: set[str] = set()
+    announce: list[str] = []
     for item in rendered:
         seen.add(item.path)
         state = states.get(item.path)
@@ -93,15 +95,21 @@ def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> t
             session.add(state)
             states[item.path] = state
             changed += 1
+            if item.sitemap:
+                announce.append(item.path)
             continue
         if state.fingerprint != item.fingerprint:
             state.fingerprint, state.changed_at = item.fingerprint, now
             changed += 1
+            if item.sitemap or state.sitemap:  # indexed, or was until this change
+                announce.append(item.path)
         if (state.sitemap, state.inputs) != (item.sitemap, item.inputs):
             state.sitemap, state.inputs = item.sitemap, item.inputs
     removed = [s for path, s in states.items() if path not in seen] if complete else []
     for state in removed:
         session.delete(state)
+        announce.append(state.path)
+    indexnow.queue(session, announce)
     session.flush()
     return changed, len(removed)
 

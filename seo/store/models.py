@@ -341,3 +341,22 @@ rate_limits = Table(
     Column("hits", Integer, nullable=False),
     Column("expires_at", Float, nullable=False, index=True),  # Unix time, seconds
 )
+
+
+# IndexNow notices waiting to be sent (seo.services.indexnow). Not content either, so they
+# stay out of `seo dump` and `seo restore` (outside Base.metadata): each row is an absolute
+# URL under the SITE_URL of the day it was queued, due at a moment that passes. A backup
+# restored on another host (staging) or months later must not announce that site's or that
+# day's changes again; a restored site's next writes queue what changes from then on.
+# Only rows not yet sent are kept, one per URL: a page changed twice before a send is
+# announced once. Migration 0007 creates the table.
+outbox_metadata = MetaData()
+indexnow_outbox = Table(
+    "indexnow_outbox",
+    outbox_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2000), nullable=False, unique=True),
+    Column("queued_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),  # failed sends so far
+    Column("next_attempt_at", DateTime, nullable=False, index=True),
+)

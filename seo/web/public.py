@@ -96,6 +96,17 @@ def robots() -> Response:
     return response
 
 
+@bp.route("/<name>.txt")
+def indexnow_key_file(name: str) -> Response:
+    """The IndexNow key file: the key as plain text, at the path made for it."""
+    key = current_app.config.get("INDEXNOW_KEY")
+    if not key or request.path != urls.indexnow_key_file(key):
+        abort(404)
+    response = Response(key, mimetype="text/plain")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
 def _sitemap_limit() -> int:
     return current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
 
