@@ -37,6 +37,7 @@ bench: $(VENV)/.dev-installed postgres
 	cd bench && ../$(BIN)/python bench_build.py --landing-pages 100000
 	cd bench && ../$(BIN)/python bench_hugo.py --landing-pages 100000
 	cd bench && ../$(BIN)/python bench_import.py --count 100000
+	cd bench && ../$(BIN)/python bench_time_zones.py --count 100000
 	cd bench && ../$(BIN)/python bench_serve.py
 	cd bench && ../$(BIN)/python bench_sitemaps.py --urls 1000000
 	$(BIN)/python bench/bench_admin_list.py

@@ -21,6 +21,7 @@ from generate import rows
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from seo.core.timezones import zone_for
 from seo.services import gate, lookup, page_state
 from seo.services.locations import save_location
 from seo.services.sources import DatabaseSource
@@ -36,9 +37,11 @@ def load(app, count: int) -> None:
         for row in rows(count):
             batch.append(
                 {
-                    **{f: row[f] for f in models.Location.VALUE_FIELDS},
+                    **{f: row.get(f, "") for f in models.Location.VALUE_FIELDS},
                     "latitude": float(row["latitude"]),
                     "longitude": float(row["longitude"]),
+                    "closed_until": None,
+                    "time_zone": zone_for(float(row["latitude"]), float(row["longitude"]), ""),
                     "phone": "+1" + "".join(c for c in row["phone"] if c.isdigit()),
                     "services": "",
                     "created_at": now,

@@ -332,6 +332,55 @@ def test_landing_page_nap_differing_from_location_page_is_found():
     assert [(f.path, f.field) for f in mismatch] == [(landing(loc).path, "street_address")]
 
 
+# --- temporary closures --------------------------------------------------------------------
+
+REOPENS = date(2026, 12, 1)  # after TODAY
+CLOSED_NOTICE = '<p class="closure"><strong>Temporarily closed</strong>, reopening soon.</p>'
+
+
+def closed_node(loc: Location, through: str = "2026-11-30", **changes) -> dict:
+    closure = {
+        "@type": "OpeningHoursSpecification",
+        "validFrom": "2026-11-25",
+        "validThrough": through,
+        "opens": "00:00",
+        "closes": "00:00",
+    }
+    return clinic_node(loc, specialOpeningHoursSpecification=[closure], **changes)
+
+
+def test_a_closed_clinic_needs_no_opening_hours():
+    loc = location(opening_hours="", closed_until=REOPENS)
+    node = closed_node(loc)
+    del node["openingHoursSpecification"]
+    page = landing(loc, landing_html(loc, graph=[node], images=CLOSED_NOTICE))
+    assert check(page, "hours-missing") == []
+    assert check(page, "local-business-recommended") == []
+    assert check(page, "closure-mismatch") == []
+    reopened = replace(loc, closed_until=TODAY)
+    assert [f.field for f in check(landing(reopened, landing_html(reopened)), "hours-missing")] == [
+        "opening_hours"
+    ]
+
+
+def test_a_closure_not_shown_on_the_page_or_in_the_json_ld_is_an_error():
+    loc = location(closed_until=REOPENS)
+    silent = check(landing(loc, landing_html(loc, graph=[closed_node(loc)])), "closure-mismatch")
+    assert [(f.level, f.field) for f in silent] == [("error", "closed_until")]
+    assert "does not say so" in silent[0].message
+    wrong_end = landing(
+        loc, landing_html(loc, graph=[closed_node(loc, "2026-11-29")], images=CLOSED_NOTICE)
+    )
+    assert "do not close it through 2026-11-30" in check(wrong_end, "closure-mismatch")[0].message
+
+
+def test_an_open_clinic_shown_as_closed_is_an_error():
+    loc = location(closed_until=date(2026, 11, 25))  # reopened today
+    stale = landing(loc, landing_html(loc, images=CLOSED_NOTICE))
+    assert "but it is open" in check(stale, "closure-mismatch")[0].message
+    assert check(landing(loc), "closure-mismatch") == []
+
+
 # --- links and sitemaps ----------------------------------------------------------------------
 
 

@@ -150,6 +150,7 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
     rows = [
         {
             **dict.fromkeys(models.Location.VALUE_FIELDS, ""),
+            "closed_until": None,
             "slug": f"page-{n}-mo",
             "name": f"Build Test Clinic {n}",
             "street_address": f"{n} Oak Ave",

@@ -1,5 +1,7 @@
 """The one validator for CSV rows and admin form posts."""
 
+from datetime import date
+
 import phonenumbers
 import pytest
 from hypothesis import given, settings
@@ -140,11 +142,13 @@ def test_export_then_parse_is_identity():
         phone="+13145550101",
         latitude=38.1,
         longitude=-90.25,
-        opening_hours="Mo-Fr 09:00-17:00",
-        special_hours="2026-12-25 closed",
+        opening_hours="Mo-Fr 09:00-17:00; Fr 18:00-02:00; Su 00:00-24:00",
+        special_hours="2026-12-24 09:00-12:00 Christmas Eve; 2026-12-25 closed",
         services=("a", "b"),
         intro='Line one.\nLine two, "quoted".',
         status="published",
+        closed_until=date(2026, 12, 1),
+        time_zone="America/Chicago",  # not written: worked out again from the coordinates
     )
     text = write_locations([location])
     assert text.splitlines()[0] == ",".join(COLUMNS)

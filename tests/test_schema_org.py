@@ -105,6 +105,7 @@ def test_landing_graph_carries_required_fields(client):
     assert clinic["openingHoursSpecification"][0]["dayOfWeek"][0] == "Monday"
     assert clinic["specialOpeningHoursSpecification"][1] == {
         "@type": "OpeningHoursSpecification",
+        "name": "Christmas Day",
         "validFrom": "2026-12-25",
         "validThrough": "2026-12-25",
         "opens": "00:00",

@@ -81,7 +81,11 @@ def test_axe_on_the_form_with_errors_and_the_thank_you_page(page, axe):
 
 def test_todays_row_is_marked_by_the_script(page):
     page.goto("/locations/florissant-mo/")
-    weekday = page.evaluate("(new Date().getDay() + 6) % 7")
+    # Today at the clinic, in Missouri (tests/test_clinic_hours_browser.py: other zones).
+    weekday = page.evaluate(
+        "['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(new Intl.DateTimeFormat("
+        "'en-US', {timeZone: 'America/Chicago', weekday: 'short'}).format(new Date()))"
+    )
     today = page.locator("table.hours tr.today")
     sync_api.expect(today).to_have_count(1)
     assert today.get_attribute("data-day") == str(weekday)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from seo.audit.model import AuditConfig, AuditPage, Issue
+from seo.audit.nap_rules import closed_on
 from seo.audit.vocabulary import enumeration_range, shape_problems, term, vocabulary
 
 # Google's LocalBusiness structured data: required and recommended properties.
@@ -84,6 +85,8 @@ def local_business_recommended(
             continue
         address = node.get("address") if isinstance(node.get("address"), dict) else {}
         missing = [p for p in LOCAL_BUSINESS_RECOMMENDED if not _filled(node.get(p))]
+        if closed_on(page, today) and "openingHoursSpecification" in missing:
+            missing.remove("openingHoursSpecification")  # closed: special hours say so
         if address:
             missing += [p for p in ADDRESS_RECOMMENDED if not _filled(address.get(p))]
         for prop in missing:

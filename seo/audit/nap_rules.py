@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from seo.audit.model import AuditConfig, AuditPage, Issue
 from seo.audit.text import phone_digits, phone_shown, safe_display_phone
+
+CLOSURE_TEXT = "Temporarily closed"  # the notice a temporarily closed clinic's pages show
 
 
 def needs_clinic(page: AuditPage) -> bool:
@@ -51,9 +53,19 @@ def coordinates_missing(page: AuditPage, config: AuditConfig, today: date) -> It
         )
 
 
+def closed_on(page: AuditPage, today: date) -> bool:
+    """The page's clinic is temporarily closed on `today`."""
+    until = page.location.closed_until if page.location is not None else None
+    return until is not None and today < until
+
+
 def hours_missing(page: AuditPage, config: AuditConfig, today: date) -> Iterator[Issue]:
-    """A clinic page shows opening hours."""
-    if needs_clinic(page) and not page.location.opening_hours.strip():
+    """A clinic page shows opening hours (a temporarily closed clinic may have none yet)."""
+    if (
+        needs_clinic(page)
+        and not closed_on(page, today)
+        and not page.location.opening_hours.strip()
+    ):
         yield (
             "opening_hours",
             "The clinic has no opening hours: add them (e.g. Mo-Fr 09:00-17:00).",
@@ -112,4 +124,50 @@ def nap_mismatch(page: AuditPage, config: AuditConfig, today: date) -> Iterator[
             "phone",
             f"The phone {safe_display_phone(loc.phone) or nap['phone']} in the JSON-LD is not "
             "shown on the page: show the same phone number as the markup.",
+        )
+
+
+def _closes_through(node: dict, last_day: str) -> bool:
+    """The node's special hours close every day through `last_day` (from some day on)."""
+    special = node.get("specialOpeningHoursSpecification")
+    for item in special if isinstance(special, list) else [special]:
+        if (
+            isinstance(item, dict)
+            and item.get("opens") == "00:00"
+            and item.get("closes") == "00:00"
+            and item.get("validThrough") == last_day
+            and str(item.get("validFrom") or "") <= last_day
+        ):
+            return True
+    return False
+
+
+def closure_mismatch(page: AuditPage, config: AuditConfig, today: date) -> Iterator[Issue]:
+    """A temporarily closed clinic's pages say so, in the text and in the JSON-LD, and an open
+    clinic's pages do not."""
+    if not needs_clinic(page):
+        return
+    shown = CLOSURE_TEXT in page.html.text
+    if not closed_on(page, today):
+        if shown:
+            yield (
+                "closed_until",
+                "The page says the clinic is temporarily closed, but it is open: republish the "
+                "page.",
+            )
+        return
+    reopens = page.location.closed_until
+    if not shown:
+        yield (
+            "closed_until",
+            f"The clinic is closed until {reopens.isoformat()}, but the page does not say so: "
+            "republish the page.",
+        )
+    node = clinic_node(page)
+    last_day = (reopens - timedelta(days=1)).isoformat()
+    if node is not None and not _closes_through(node, last_day):
+        yield (
+            "closed_until",
+            f"The clinic is closed until {reopens.isoformat()}, but its JSON-LD special opening "
+            f"hours do not close it through {last_day}: republish the page.",
         )

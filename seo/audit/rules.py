@@ -15,6 +15,7 @@ from seo.audit.jsonld_rules import (
 from seo.audit.model import ERROR, WARNING, AuditConfig, AuditPage, Finding
 from seo.audit.nap_rules import (
     address_missing,
+    closure_mismatch,
     coordinates_missing,
     hours_missing,
     name_missing,
@@ -81,6 +82,13 @@ RULES: tuple[Rule, ...] = (
     Rule("coordinates-missing", WARNING, "page", coordinates_missing, "clinic without geo"),
     Rule("hours-missing", WARNING, "page", hours_missing, "clinic without opening hours"),
     Rule("nap-mismatch", ERROR, "page", nap_mismatch, "JSON-LD NAP differs from page or data"),
+    Rule(
+        "closure-mismatch",
+        ERROR,
+        "page",
+        closure_mismatch,
+        "temporary closure not shown, or shown for an open clinic",
+    ),  # fmt: skip
     Rule(
         "nap-differs-between-pages",
         ERROR,

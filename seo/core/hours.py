@@ -1,4 +1,8 @@
-"""Opening hours in schema.org `openingHours` notation, and dated exceptions."""
+"""Opening hours in schema.org `openingHours` notation, dated exceptions and closures.
+
+A range may close after midnight (`Fr 18:00-02:00`: Friday 6 PM to Saturday 2 AM, kept on
+the day it opens) or run all day (`Mo-Su 00:00-24:00`). A dated exception may carry a name
+shown to visitors (`2026-12-25 closed Christmas Day`)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,16 @@ DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 RULE_RE = re.compile(r"^(?P<days>[A-Za-z,\- ]+?)\s+(?P<times>[0-9:,\- ]+|closed|off)$", re.I)
-SPECIAL_RE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})\s+(?P<times>[0-9:,\- ]+|closed)$", re.I)
+_RANGE = r"\d[\d:]*\s*-\s*\d[\d:]*"
+SPECIAL_RE = re.compile(
+    rf"^(?P<day>\d{{4}}-\d{{2}}-\d{{2}})\s+(?P<times>closed|{_RANGE}(?:\s*,\s*{_RANGE})*)"
+    r"(?:\s+(?P<name>\S.*))?$",
+    re.I,
+)
+SPECIAL_EXAMPLE = "'2026-12-24 09:00-12:00 Christmas Eve' or '2026-12-25 closed'"
+NAME_MAX = 80  # characters of a holiday's name
+MIDNIGHT, NOON, DAY_END = "00:00", "12:00", "24:00"
+DAY_MINUTES = 24 * 60
 
 
 class HoursError(ValueError):
@@ -22,7 +35,11 @@ class HoursError(ValueError):
 class OpeningRule:
     days: tuple[str, ...]  # day codes, Mo..Su
     opens: str
-    closes: str
+    closes: str  # before `opens` when the range closes after midnight, on the next day
+
+    @property
+    def overnight(self) -> bool:
+        return self.closes < self.opens
 
 
 @dataclass(frozen=True)
@@ -30,6 +47,7 @@ class SpecialHours:
     day: date
     opens: str = ""
     closes: str = ""
+    name: str = ""  # what the day is, for visitors: "Christmas Day"
 
     @property
     def closed(self) -> bool:
@@ -37,7 +55,40 @@ class SpecialHours:
 
     @property
     def label(self) -> str:
-        return "Closed" if self.closed else f"{clock(self.opens)} – {clock(self.closes)}"
+        return "Closed" if self.closed else range_label(self.opens, self.closes)
+
+    @property
+    def span(self) -> str:
+        """The range as the page's script reads it: `09:00-12:00`, or empty when closed."""
+        return "" if self.closed else f"{self.opens}-{self.closes}"
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A temporary closure as a page shows it on the day it is composed."""
+
+    since: date  # the composition date: the first day the page shows as closed
+    until: date  # the reopening day
+
+    @property
+    def last_day(self) -> date:
+        return self.until - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return long_date(self.until)
+
+
+def closure(closed_until: date | None, today: date) -> Closure | None:
+    """The closure in force on `today`: closed until the reopening day, open from it on."""
+    if closed_until is None or today >= closed_until:
+        return None
+    return Closure(today, closed_until)
+
+
+def long_date(day: date) -> str:
+    """Format a date as Tuesday, December 1, 2026."""
+    return f"{day:%A, %B} {day.day}, {day.year}"
 
 
 def clock(hhmm: str) -> str:
@@ -49,15 +100,48 @@ def clock(hhmm: str) -> str:
     return f"{(hours % 12) or 12}:{minutes:02d} {suffix}"
 
 
+def all_day(opens: str, closes: str) -> bool:
+    return opens == MIDNIGHT and closes in (DAY_END, "23:59")
+
+
+def range_label(opens: str, closes: str) -> str:
+    """`9:00 AM – 5:00 PM`, `6:00 PM – 2:00 AM` past midnight, `Open 24 hours` all day."""
+    if all_day(opens, closes):
+        return "Open 24 hours"
+    return f"{clock(opens)} – {clock(closes)}"
+
+
+def minutes(hhmm: str) -> int:
+    hours, mins = hhmm.split(":")
+    return int(hours) * 60 + int(mins)
+
+
 def _time_ranges(text: str, where: str) -> list[tuple[str, str]]:
     ranges = []
     for part in text.split(","):
         bits = [b.strip() for b in part.split("-")]
+        shown = part.strip()
         if len(bits) != 2 or not all(TIME_RE.match(b) for b in bits):
-            raise HoursError(f"{where}: {part.strip()!r} is not a time range such as 09:00-17:00")
-        if bits[0] >= bits[1]:
-            raise HoursError(f"{where}: {part.strip()!r} closes before it opens")
-        ranges.append((bits[0], bits[1]))
+            raise HoursError(f"{where}: {shown!r} is not a time range such as 09:00-17:00")
+        opens, closes = bits
+        if opens == DAY_END:
+            raise HoursError(f"{where}: {shown!r} opens at 24:00; a day opens at 00:00")
+        if opens == closes:
+            raise HoursError(
+                f"{where}: {shown!r} opens and closes at the same time; "
+                "for a whole day write 00:00-24:00"
+            )
+        if closes == MIDNIGHT:
+            closes = DAY_END  # open until midnight: the same day, written one way
+        elif closes < opens and (opens < NOON or closes > NOON):
+            # Past midnight only from the afternoon to the next morning: 09:00-05:00 is far
+            # more often 9 to 5 written in 12-hour time than a 20-hour shift.
+            raise HoursError(
+                f"{where}: {shown!r} closes before it opens; use 24-hour times (09:00-17:00). "
+                "A range past midnight opens after noon and closes by noon the next day "
+                "(Fr 18:00-02:00)"
+            )
+        ranges.append((opens, closes))
     return ranges
 
 
@@ -91,6 +175,29 @@ def parse_opening_hours(text: str) -> list[OpeningRule]:
     return rules
 
 
+def _week_spans(rules: list[OpeningRule]) -> list[tuple[int, int, str]]:
+    """Each opening as (start, end) minutes from Monday 00:00, with the text it came from;
+    a range past Sunday midnight also appears a week earlier, to meet Monday's."""
+    spans = []
+    for rule in rules:
+        for code in rule.days:
+            start = DAY_CODES.index(code) * DAY_MINUTES + minutes(rule.opens)
+            end = start - minutes(rule.opens) + minutes(rule.closes)
+            end += DAY_MINUTES if rule.overnight else 0
+            shown = f"{code} {rule.opens}-{rule.closes}"
+            spans.append((start, end, shown))
+            if end > 7 * DAY_MINUTES:
+                spans.append((start - 7 * DAY_MINUTES, end - 7 * DAY_MINUTES, shown))
+    return sorted(spans)
+
+
+def _check_overlaps(rules: list[OpeningRule]) -> None:
+    spans = _week_spans(rules)
+    for (_start, end, first), (start, _end, second) in zip(spans, spans[1:], strict=False):
+        if start < end:
+            raise HoursError(f"{second} overlaps {first}: give each hour of the week once")
+
+
 @functools.lru_cache(maxsize=4096)
 def normalize_opening_hours(text: str) -> str:
     """Validate opening hours and return them in one canonical spelling."""
@@ -110,29 +217,42 @@ def normalize_opening_hours(text: str) -> str:
             continue
         ranges = _time_ranges(match["times"], chunk)
         chunks.append(f"{days} " + ",".join(f"{o}-{c}" for o, c in ranges))
-    return "; ".join(chunks)
+    normal = "; ".join(chunks)
+    _check_overlaps(parse_opening_hours(normal))
+    return normal
+
+
+def _special_name(raw: str | None, chunk: str) -> str:
+    name = " ".join((raw or "").split())
+    if re.match(r"\d{1,2}:\d{2}", name):
+        raise HoursError(
+            f"{chunk!r}: write a second range after a comma, "
+            "as in 2026-12-24 09:00-12:00,14:00-16:00"
+        )
+    if len(name) > NAME_MAX:
+        raise HoursError(f"{chunk!r}: the name is {len(name)} characters long; at most {NAME_MAX}")
+    return name
 
 
 def parse_special_hours(text: str) -> list[SpecialHours]:
-    """Parse `2026-12-24 09:00-12:00; 2026-12-25 closed` into dated exceptions."""
+    """Parse `2026-12-24 09:00-12:00 Christmas Eve; 2026-12-25 closed` into dated exceptions."""
     result = []
     for chunk in (c.strip() for c in text.split(";")):
         if not chunk:
             continue
         match = SPECIAL_RE.match(chunk)
         if not match:
-            raise HoursError(
-                f"{chunk!r} is not like '2026-12-24 09:00-12:00' or '2026-12-25 closed'"
-            )
+            raise HoursError(f"{chunk!r} is not like {SPECIAL_EXAMPLE}")
         try:
             day = date.fromisoformat(match["day"])
         except ValueError:
             raise HoursError(f"{match['day']!r} is not a real date") from None
+        name = _special_name(match["name"], chunk)
         if match["times"].lower() == "closed":
-            result.append(SpecialHours(day))
+            result.append(SpecialHours(day, name=name))
             continue
         for opens, closes in _time_ranges(match["times"], chunk):
-            result.append(SpecialHours(day, opens, closes))
+            result.append(SpecialHours(day, opens, closes, name))
     result.sort(key=lambda s: (s.day, s.opens))
     return result
 
@@ -141,24 +261,38 @@ def parse_special_hours(text: str) -> list[SpecialHours]:
 def normalize_special_hours(text: str) -> str:
     """Validate dated exceptions and return them sorted, in one canonical spelling."""
     by_day: dict[date, list[str]] = {}
+    names: dict[date, str] = {}
     for item in parse_special_hours(text):
-        by_day.setdefault(item.day, []).append(
-            "closed" if item.closed else f"{item.opens}-{item.closes}"
-        )
-    return "; ".join(f"{d.isoformat()} {','.join(v)}" for d, v in sorted(by_day.items()))
+        by_day.setdefault(item.day, []).append(item.span or "closed")
+        if item.name and names.setdefault(item.day, item.name) != item.name:
+            raise HoursError(
+                f"{item.day.isoformat()} is named both {names[item.day]!r} and {item.name!r}; "
+                "give the day one name"
+            )
+    return "; ".join(
+        f"{day.isoformat()} {','.join(spans)}" + (f" {names[day]}" if day in names else "")
+        for day, spans in sorted(by_day.items())
+    )
 
 
 @functools.lru_cache(maxsize=4096)
 def week_table(text: str) -> list[tuple[str, list[str]]]:
     """Return (day name, ['9:00 AM – 5:00 PM', ...]) for Monday..Sunday; empty = closed."""
+    return [(name, [range_label(o, c) for o, c in spans]) for name, spans in _week(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def week_spans(text: str) -> list[str]:
+    """Each day's ranges, Monday..Sunday, as the page's script reads them: `09:00-17:00,...`."""
+    return [",".join(f"{o}-{c}" for o, c in spans) for _name, spans in _week(text)]
+
+
+def _week(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
     table: dict[str, list[tuple[str, str]]] = {code: [] for code in DAY_CODES}
     for rule in parse_opening_hours(text):
         for code in rule.days:
             table[code].append((rule.opens, rule.closes))
-    return [
-        (DAY_NAMES[i], [f"{clock(o)} – {clock(c)}" for o, c in sorted(table[code])])
-        for i, code in enumerate(DAY_CODES)
-    ]
+    return [(DAY_NAMES[i], sorted(table[code])) for i, code in enumerate(DAY_CODES)]
 
 
 @functools.lru_cache(maxsize=4096)

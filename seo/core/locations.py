@@ -10,12 +10,14 @@ import math
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import phonenumbers
 import zipcodes
 from slugify import slugify
 
 from seo.core.hours import HoursError, normalize_opening_hours, normalize_special_hours
+from seo.core.timezones import US_TIME_ZONES, zone_for
 
 COLUMNS = (
     "slug",
@@ -33,6 +35,7 @@ COLUMNS = (
     "intro",
     "status",
     "redirect_to",
+    "closed_until",
 )
 REQUIRED = ("name", "street_address", "city", "state", "postal_code", "phone")
 # Free-text cells a spreadsheet could read as a formula (OWASP "CSV injection").
@@ -59,6 +62,7 @@ STATE_NAMES = {
 }  # fmt: skip
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 POSTAL_RE = re.compile(r"^\d{5}(?:-\d{4})?$")
 # Paragraphs may hold line breaks; every other column is one line.
 MULTI_LINE = ("intro",)
@@ -122,6 +126,10 @@ class Location:
     intro: str = ""
     status: str = "published"
     redirect_to: str = ""
+    closed_until: date | None = None  # temporarily closed, reopening that day
+    # Not a CSV column: worked out from the coordinates (or the state) on import, and kept
+    # while they stay the same; staff may choose another in the admin form.
+    time_zone: str = ""
 
     @property
     def state_name(self) -> str:
@@ -148,6 +156,7 @@ class Location:
             "intro": self.intro,
             "status": self.status,
             "redirect_to": self.redirect_to,
+            "closed_until": format_date(self.closed_until),
         }
         for column in FREE_TEXT:
             row[column] = protect_cell(row[column])
@@ -180,6 +189,10 @@ class ParsedFile:
 
 def format_coordinate(value: float | None) -> str:
     return "" if value is None else repr(value)
+
+
+def format_date(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
 
 
 def protect_cell(value: str) -> str:
@@ -404,6 +417,27 @@ def validate_location(
     except HoursError as exc:
         fail("special_hours", str(exc))
 
+    closed_until = None
+    if cells["closed_until"]:
+        if not DATE_RE.match(cells["closed_until"]):
+            fail(
+                "closed_until",
+                f"{shown(cells['closed_until'])} is not a date such as 2026-12-01 (YYYY-MM-DD)",
+            )
+        else:
+            try:
+                closed_until = date.fromisoformat(cells["closed_until"])
+            except ValueError:
+                fail("closed_until", f"{shown(cells['closed_until'])} is not a real date")
+
+    # The form may choose a zone; a CSV row never carries one (see Location.time_zone).
+    time_zone = (raw.get("time_zone") or "").strip()
+    if time_zone and time_zone not in US_TIME_ZONES:
+        fail(
+            "time_zone",
+            f"{shown(time_zone)} is not a US time zone; choose one such as America/Chicago",
+        )
+
     services = tuple(s.strip() for s in cells["services"].split(";") if s.strip())
     known = set(known_services) if known_services is not None else None
     for slug_ in services:
@@ -443,6 +477,8 @@ def validate_location(
             intro=cells["intro"],
             status=status,
             redirect_to=redirect_to,
+            closed_until=closed_until,
+            time_zone=time_zone or zone_for(latitude, longitude, state),
         ),
         [],
     )

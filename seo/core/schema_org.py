@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from seo.core import urls
-from seo.core.hours import DAY_CODES, DAY_NAMES, SpecialHours, parse_opening_hours
+from seo.core.hours import (
+    DAY_CODES,
+    DAY_END,
+    DAY_NAMES,
+    MIDNIGHT,
+    Closure,
+    SpecialHours,
+    parse_opening_hours,
+)
 from seo.core.locations import Location
 from seo.core.pages.model import Page, Service, Site
 
@@ -48,30 +56,62 @@ def website(site: Site) -> dict:
     }
 
 
+# Hours as Google's local business structured data documents them
+# (developers.google.com/search/docs/appearance/structured-data/local-business, "Business
+# hours"): a range past midnight is one OpeningHoursSpecification on the day it opens that
+# closes at the earlier time ("opens": "18:00", "closes": "02:00"; schema.org: "If the value
+# for the closes property is less than the value for the opens property then the hour range
+# is assumed to span over the next day"); open all day is 00:00-23:59; closed all day is
+# opens = closes = 00:00, with validFrom and validThrough for dated exceptions.
+ALL_DAY_CLOSES = "23:59"
+
+
+def _closes(closes: str) -> str:
+    return ALL_DAY_CLOSES if closes == DAY_END else closes
+
+
 def opening_hours_specification(opening_hours: str) -> list[dict]:
     return [
         {
             "@type": "OpeningHoursSpecification",
             "dayOfWeek": [DAY_NAMES[DAY_CODES.index(code)] for code in rule.days],
             "opens": rule.opens,
-            "closes": rule.closes,
+            "closes": _closes(rule.closes),
         }
         for rule in parse_opening_hours(opening_hours)
     ]
 
 
-def special_opening_hours(special: Sequence[SpecialHours]) -> list[dict]:
-    # A closed day is opens = closes = 00:00, as search engines document it.
-    return [
-        {
-            "@type": "OpeningHoursSpecification",
+def special_opening_hours(
+    special: Sequence[SpecialHours], closure: Closure | None = None
+) -> list[dict]:
+    """Dated exceptions, and a temporary closure as the days from the page's date through
+    the day before reopening, closed (Google's "closed all day" over a validFrom-validThrough
+    period, as for seasonal hours)."""
+    nodes = []
+    if closure is not None:
+        nodes.append(
+            {
+                "@type": "OpeningHoursSpecification",
+                "name": "Temporarily closed",
+                "validFrom": closure.since.isoformat(),
+                "validThrough": closure.last_day.isoformat(),
+                "opens": MIDNIGHT,
+                "closes": MIDNIGHT,
+            }
+        )
+    for item in special:
+        node = {"@type": "OpeningHoursSpecification"}
+        if item.name:
+            node["name"] = item.name
+        node |= {
             "validFrom": item.day.isoformat(),
             "validThrough": item.day.isoformat(),
-            "opens": item.opens or "00:00",
-            "closes": item.closes or "00:00",
+            "opens": item.opens or MIDNIGHT,
+            "closes": _closes(item.closes) if item.closes else MIDNIGHT,
         }
-        for item in special
-    ]
+        nodes.append(node)
+    return nodes
 
 
 def clinic(
@@ -79,6 +119,7 @@ def clinic(
     location: Location,
     special: Sequence[SpecialHours],
     business_type: str = "MedicalClinic",
+    closure: Closure | None = None,
 ) -> dict:
     """The location as a LocalBusiness node (MedicalClinic by default)."""
     node: dict = {
@@ -106,8 +147,8 @@ def clinic(
         }
     if location.opening_hours:
         node["openingHoursSpecification"] = opening_hours_specification(location.opening_hours)
-    if special:
-        node["specialOpeningHoursSpecification"] = special_opening_hours(special)
+    if special or closure is not None:
+        node["specialOpeningHoursSpecification"] = special_opening_hours(special, closure)
     return node
 
 
@@ -141,19 +182,26 @@ def web_page(site: Site, page: Page, page_type: str = "WebPage") -> dict:
 
 
 def simple_graph(
-    site: Site, page: Page, place: tuple[Location, Sequence[SpecialHours]] | None = None
+    site: Site,
+    page: Page,
+    place: tuple[Location, Sequence[SpecialHours], Closure | None] | None = None,
 ) -> dict:
     """The graph of a hub, state, index or location page."""
     nodes = [organization(site), website(site), web_page(site, page), breadcrumb_list(site, page)]
     if place is not None:
-        location, special = place
-        nodes.append(clinic(site, location, special))
+        location, special, closure = place
+        nodes.append(clinic(site, location, special, closure=closure))
         nodes[2]["about"] = {"@id": clinic_id(site, location)}
     return {"@context": "https://schema.org", "@graph": nodes}
 
 
 def landing_graph(
-    site: Site, page: Page, service: Service, location: Location, special: Sequence[SpecialHours]
+    site: Site,
+    page: Page,
+    service: Service,
+    location: Location,
+    special: Sequence[SpecialHours],
+    closure: Closure | None = None,
 ) -> dict:
     """The graph of a landing page: organisation, site, clinic, medical page, breadcrumbs."""
     medical_page = web_page(site, page, "MedicalWebPage")
@@ -166,7 +214,7 @@ def landing_graph(
     nodes = [
         organization(site),
         website(site),
-        clinic(site, location, special, service.business_type),
+        clinic(site, location, special, service.business_type, closure),
         medical_page,
         breadcrumb_list(site, page),
     ]

@@ -4,7 +4,7 @@ write with history, refresh page state; used by the admin, CSV imports and resto
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -76,6 +76,24 @@ def check_location(
         session, value, own_id=row.id if row is not None else None, owner_checked=True
     )
     return (None, errors) if errors else (value, [])
+
+
+def keep_time_zone(value: Location, existing: Mapping[str, tuple[int, Location]]) -> Location:
+    """A CSV row carries no time zone: a clinic keeps the one it has (perhaps chosen by staff)
+    while its coordinates and state stay the same; a moved clinic gets the zone of its new
+    place."""
+    current = existing.get(value.slug)
+    if current is None:
+        return value
+    before = current[1]
+    same_place = (before.latitude, before.longitude, before.state) == (
+        value.latitude,
+        value.longitude,
+        value.state,
+    )
+    if same_place and before.time_zone and before.time_zone != value.time_zone:
+        return replace(value, time_zone=before.time_zone)
+    return value
 
 
 def save_location(
@@ -180,6 +198,7 @@ def import_locations(
     report = ImportReport(errors=parsed.errors)
     if parsed.errors:
         return report
+    parsed.rows = [(row_no, keep_time_zone(value, existing)) for row_no, value in parsed.rows]
     in_file_values = {value.slug: value for _row, value in parsed.rows}
     report.errors = [
         RowError(row_no, e.column, e.message)

@@ -7,7 +7,7 @@ import json
 from sqlalchemy.orm import Session
 
 from seo.core import locations as core
-from seo.core.locations import COLUMNS, format_coordinate
+from seo.core.locations import COLUMNS, format_coordinate, format_date
 from seo.store import models
 from seo.store.models import Change
 
@@ -25,16 +25,19 @@ SERVICE_FIELDS = (
 
 
 def location_snapshot(row: models.Location) -> dict[str, str]:
-    """A location's cells as the CSV holds them (unprotected), ready for validate_location."""
+    """A location's cells as the CSV holds them (unprotected), and its time zone, ready for
+    validate_location."""
     return value_snapshot(row.to_core())
 
 
 def value_snapshot(value: core.Location) -> dict[str, str]:
-    """A core Location's cells as the CSV holds them (unprotected)."""
+    """A core Location's cells as the CSV holds them (unprotected), and its time zone."""
     snapshot = {column: getattr(value, column) for column in COLUMNS}
     snapshot["latitude"] = format_coordinate(value.latitude)
     snapshot["longitude"] = format_coordinate(value.longitude)
     snapshot["services"] = ";".join(value.services)
+    snapshot["closed_until"] = format_date(value.closed_until)
+    snapshot["time_zone"] = value.time_zone
     return snapshot
 
 

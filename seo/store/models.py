@@ -131,6 +131,9 @@ class Location(Base):
     intro: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     redirect_to: Mapped[str] = mapped_column(String(100), default="")
+    closed_until: Mapped[date | None] = mapped_column(Date)
+    # The IANA zone pages and the admin show the clinic's local time in (not a CSV column).
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Bumped by every UPDATE, which also checks the version it loaded (optimistic locking):
@@ -144,7 +147,7 @@ class Location(Base):
         Index("ix_locations_updated_at_id", "updated_at", "id"),
     )
 
-    VALUE_FIELDS = tuple(c for c in core.COLUMNS if c != "services")
+    VALUE_FIELDS = (*(c for c in core.COLUMNS if c != "services"), "time_zone")
 
     def to_core(self) -> core.Location:
         return core.Location(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from seo.core import schema_org, urls
 from seo.core.articles import CompiledArticle, Question, fill
-from seo.core.hours import SpecialHours
+from seo.core.hours import Closure, SpecialHours
 from seo.core.locations import Location
 from seo.core.pages.kind import Key, PageKind, Source
 from seo.core.pages.model import (
@@ -17,6 +17,7 @@ from seo.core.pages.model import (
     Page,
     Service,
     Site,
+    closed,
     format_pattern,
     location_facts,
     pattern_values,
@@ -35,6 +36,7 @@ class Inputs:
     location: Location
     neighbours: tuple[Location, ...]
     special: tuple[SpecialHours, ...]
+    closure: Closure | None
     override: Override | None
 
 
@@ -57,6 +59,7 @@ def inputs(source: Source, key: Key) -> Inputs | None:
         location=location,
         neighbours=tuple(source.neighbours(service.slug, location)),
         special=upcoming(location, source.today),
+        closure=closed(location, source.today),
         override=source.override(service.slug, location.slug),
     )
 
@@ -88,7 +91,7 @@ def compose(given: Inputs) -> Page:
         og_type="article",
         noindex=override.noindex,
         data={
-            **location_facts(location, given.special),
+            **location_facts(location, given.special, given.closure),
             "intro": override.intro or location.intro,
             "service": service,
             "keyword": format_pattern(service.keyword_pattern, values).lower(),
@@ -108,7 +111,7 @@ def compose(given: Inputs) -> Page:
             "disclaimer": DISCLAIMER,
         },
     )
-    graph = schema_org.landing_graph(site, page, service, location, given.special)
+    graph = schema_org.landing_graph(site, page, service, location, given.special, given.closure)
     return schema_org.with_graph(page, graph)
 
 

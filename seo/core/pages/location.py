@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from seo.core import schema_org, urls
-from seo.core.hours import SpecialHours
+from seo.core.hours import Closure, SpecialHours
 from seo.core.locations import Location
 from seo.core.pages.kind import Key, PageKind, Source
 from seo.core.pages.model import (
@@ -15,6 +15,7 @@ from seo.core.pages.model import (
     Page,
     Service,
     Site,
+    closed,
     location_facts,
     shorten,
     upcoming,
@@ -27,13 +28,20 @@ class Inputs:
     location: Location
     services: tuple[Service, ...]
     special: tuple[SpecialHours, ...]
+    closure: Closure | None
 
 
 def inputs(source: Source, key: Key) -> Inputs | None:
     location = source.location(key[0])
     if location is None:
         return None
-    return Inputs(source.site, location, tuple(source.services()), upcoming(location, source.today))
+    return Inputs(
+        source.site,
+        location,
+        tuple(source.services()),
+        upcoming(location, source.today),
+        closed(location, source.today),
+    )
 
 
 def compose(given: Inputs) -> Page:
@@ -63,11 +71,11 @@ def compose(given: Inputs) -> Page:
         breadcrumbs=crumbs,
         graph={},
         data={
-            **location_facts(location, given.special),
+            **location_facts(location, given.special, given.closure),
             "services": [Link(s.name, urls.landing(s.slug, location.slug)) for s in offered],
         },
     )
-    graph = schema_org.simple_graph(site, page, place=(location, given.special))
+    graph = schema_org.simple_graph(site, page, place=(location, given.special, given.closure))
     return schema_org.with_graph(page, graph)
 
 

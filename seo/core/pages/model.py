@@ -9,8 +9,16 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 from seo.core.articles import Question
-from seo.core.hours import SpecialHours, upcoming_special_hours, week_table
+from seo.core.hours import (
+    Closure,
+    SpecialHours,
+    closure,
+    upcoming_special_hours,
+    week_spans,
+    week_table,
+)
 from seo.core.locations import STATE_NAMES, Location, display_phone
+from seo.core.timezones import state_zone
 
 TITLE_MAX = 60  # characters search results usually show
 DESCRIPTION_MAX = 160
@@ -181,20 +189,36 @@ def share_links(url: str, title: str) -> tuple[Link, ...]:
     )
 
 
+def closed(location: Location, today: date) -> Closure | None:
+    """The temporary closure a page composed on `today` shows, if any."""
+    return closure(location.closed_until, today)
+
+
 def upcoming(location: Location, today: date) -> tuple[SpecialHours, ...]:
-    """The dated exceptions a page shows: those of the coming year."""
-    return tuple(upcoming_special_hours(location.special_hours, today, days=366))
+    """The dated exceptions a page shows: those of the coming year, from the reopening day
+    on while the clinic is temporarily closed."""
+    start = max(today, location.closed_until or today)
+    return tuple(
+        s for s in upcoming_special_hours(location.special_hours, today, days=366) if s.day >= start
+    )
 
 
-def location_facts(location: Location, special: Sequence[SpecialHours]) -> dict:
+def location_facts(
+    location: Location, special: Sequence[SpecialHours], closure: Closure | None = None
+) -> dict:
     """The NAP block, hours and links shown wherever a location appears."""
+    hours = location.opening_hours
     return {
         "location": location,
         "phone_display": display_phone(location.phone),
         "tel": "tel:" + location.phone,
         "directions": directions_url(location),
-        "hours": week_table(location.opening_hours) if location.opening_hours else [],
+        "hours": week_table(hours) if hours else [],
+        "hours_spans": week_spans(hours) if hours else [],
         "special": list(special),
+        "closure": closure,
+        # The browser marks today's row and "open now" in the clinic's zone (static/site.js).
+        "time_zone": location.time_zone or state_zone(location.state),
     }
 
 

@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from seo.core.locations import STATE_NAMES, STATUSES
+from seo.core.timezones import US_TIME_ZONES
 
 
 class LoginForm(FlaskForm):
@@ -52,10 +53,27 @@ class LocationForm(FlaskForm):
     latitude = StringField("Latitude")
     longitude = StringField("Longitude")
     opening_hours = StringField(
-        "Opening hours", description="For example Mo-Fr 09:00-17:00; Sa 09:00-12:00"
+        "Opening hours",
+        description="For example Mo-Fr 09:00-17:00; Sa 09:00-12:00. Past midnight: "
+        "Fr 18:00-02:00; all day: Mo-Su 00:00-24:00",
     )
     special_hours = StringField(
-        "Special hours", description="For example 2026-12-24 09:00-12:00; 2026-12-25 closed"
+        "Special hours",
+        description="Dated exceptions, each with an optional name shown to visitors: "
+        "2026-12-24 09:00-12:00 Christmas Eve; 2026-12-25 closed Christmas Day",
+    )
+    closed_until = StringField(
+        "Temporarily closed until",
+        description="The reopening day, if the clinic is closed for a while; empty when open.",
+        render_kw={"type": "date"},
+    )
+    time_zone = SelectField(
+        "Time zone",
+        description="Worked out from the coordinates (or the state); choose another only if "
+        'that is wrong. Visitors see today\'s hours and "open now" in this zone.',
+        choices=[SelectChoice("", "From the coordinates")]
+        + [SelectChoice(zone, f"{zone} – {label}") for zone, label in US_TIME_ZONES.items()],
+        validate_choice=False,
     )
     services = CheckboxesField("Services", description="None ticked means every service.")
     intro = TextAreaField("Introduction", description="A paragraph written for this clinic.")

@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES
+from seo.core.timezones import zone_for
 from seo.services import gate
 from seo.services.locations import check_location, save_location
 from seo.store import history, models, queries
@@ -18,7 +19,8 @@ from seo.web.admin.gating import flash_blockers, override
 from seo.web.admin.lookups import location_or_404, staff_email
 
 DEFAULT_ORDER = {("sort", "name"), ("dir", "asc")}
-FIELD_LABELS = {name: name.replace("_", " ") for name in COLUMNS}
+FORM_FIELDS = (*COLUMNS, "time_zone")
+FIELD_LABELS = {name: name.replace("_", " ") for name in FORM_FIELDS}
 
 
 def _list_args(args: ListArgs, services: list[str]) -> dict:
@@ -108,9 +110,13 @@ def location_new():
 
 def _fill(form: LocationForm, row: models.Location) -> None:
     snapshot = history.location_snapshot(row)
-    for name in COLUMNS:
+    for name in FORM_FIELDS:
         if name != "services":
             form[name].data = snapshot[name]
+    # A zone the coordinates give shows as "From the coordinates", so moving the clinic
+    # moves its zone; only a zone staff chose stays chosen.
+    if row.time_zone == zone_for(row.latitude, row.longitude, row.state):
+        form.time_zone.data = ""
     form.services.data = list(row.to_core().services)
     form.version.data = str(row.version)
 
@@ -122,6 +128,8 @@ def _conflict(form: LocationForm, row: models.Location):
     db.refresh(row)
     theirs = form.raw()
     current = history.location_snapshot(row)
+    if not theirs.get("time_zone"):  # "From the coordinates": not a change of its own
+        theirs["time_zone"] = current["time_zone"]
     rows = [
         (
             FIELD_LABELS[name],
@@ -129,7 +137,7 @@ def _conflict(form: LocationForm, row: models.Location):
             current[name],
             theirs.get(name, "") != current[name],
         )
-        for name in COLUMNS
+        for name in FORM_FIELDS
     ]
     form.version.data = str(row.version)
     changes = queries.changes_for(db, ("location",), row.id, limit=1)

@@ -10,6 +10,7 @@ from flask import Response, render_template, request
 
 from seo.core.appointments import PREFERRED_TIMES, UTM_KEYS
 from seo.core.locations import protect_cell
+from seo.core.timezones import local_time
 from seo.store import models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
@@ -73,6 +74,7 @@ def requests():
     return render_template(
         "admin/requests.html",
         rows=rows,
+        received={row.id: received_at(row) for row in rows},
         total=total,
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
@@ -82,6 +84,12 @@ def requests():
         services=queries.services(db, published_only=False),
         times=PREFERRED_TIMES,
     )
+
+
+def received_at(row: models.AppointmentRequest) -> str:
+    """When a request came in, on the clinic's wall clock (UTC when its clinic is gone)."""
+    zone = row.location.time_zone if row.location is not None else ""
+    return local_time(row.created_at, zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 @bp.route("/requests.csv")
