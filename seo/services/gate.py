@@ -2,9 +2,10 @@
 
 The gate audits the pages a change makes live, composed with the change applied (flushed in
 the open transaction, not committed), and compares their landing pages with a handful of
-pages of the same service: the clinics nearest to each, a fixed sample of the site, and
-any clinic with the same intro. So one save costs a few page renders, not a site audit.
-Copies of a far-away clinic's intro that are not exact are left to `seo audit`."""
+pages of the same service: the clinics nearest to each, a fixed sample of the site, and any
+clinic whose intro opens with the same words. So one save costs a few page renders, not a
+site audit. Copies of a far-away clinic's intro that change its opening are left to
+`seo audit`."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def _comparisons(
             continue
         others = [n.slug for n in source.neighbours(service_slug, location)] + sample
         if location.intro:
-            others += [r.slug for r in queries.locations_with_intro(session, location.intro)]
+            others += [r.slug for r in queries.locations_opening_alike(session, location.intro)]
         found += [PageRef("landing", (service_slug, x)) for x in others if x != slug]
     return list(dict.fromkeys(found))
 

@@ -120,6 +120,7 @@ class DatabaseSource(_Published):
         super().__init__(session)
         self._session = session
         self._locations: Members | None = None
+        self._boxes: dict[tuple[float, float, float], list[Location]] = {}
 
     def locations(self) -> Members:
         if self._locations is None:
@@ -140,8 +141,12 @@ class DatabaseSource(_Published):
         return self.adjust(row.to_core())
 
     def _box(self, latitude: float, longitude: float, radius: float) -> Iterable[Location]:
-        rows = queries.published_in_box(self._session, latitude, longitude, radius)
-        return [self.adjust(r.to_core()) for r in rows]
+        # A clinic's pages for each service search the same boxes: read each once.
+        key = (latitude, longitude, radius)
+        if key not in self._boxes:
+            rows = queries.published_in_box(self._session, latitude, longitude, radius)
+            self._boxes[key] = [self.adjust(r.to_core()) for r in rows]
+        return self._boxes[key]
 
 
 class Preview:

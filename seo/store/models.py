@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -112,6 +113,9 @@ class Section(Base):
     service: Mapped[Service] = relationship(back_populates="sections")
 
 
+INTRO_OPENING = 64  # characters of an intro that the copy index holds
+
+
 class Location(Base):
     __tablename__ = "locations"
 
@@ -145,6 +149,10 @@ class Location(Base):
         Index("ix_locations_name_id", "name", "id"),
         Index("ix_locations_city_id", "city", "id"),
         Index("ix_locations_updated_at_id", "updated_at", "id"),
+        # Box searches for the nearest published clinics: status, then a range on latitude.
+        Index("ix_locations_status_latitude", "status", "latitude", "longitude"),
+        # The publishing gate looks for intros that open alike (copies).
+        Index("ix_locations_intro_opening", text(f"substr(intro, 1, {INTRO_OPENING})")),
     )
 
     VALUE_FIELDS = (*(c for c in core.COLUMNS if c != "services"), "time_zone")
