@@ -79,8 +79,10 @@ def clinic(
     location: Location,
     special: Sequence[SpecialHours],
     business_type: str = "MedicalClinic",
+    images: Sequence[str] = (),
 ) -> dict:
-    """The location as a LocalBusiness node (MedicalClinic by default)."""
+    """The location as a LocalBusiness node (MedicalClinic by default); `images` are the
+    absolute URLs of its photos, the main one first."""
     node: dict = {
         "@type": business_type,
         "@id": clinic_id(site, location),
@@ -108,6 +110,8 @@ def clinic(
         node["openingHoursSpecification"] = opening_hours_specification(location.opening_hours)
     if special:
         node["specialOpeningHoursSpecification"] = special_opening_hours(special)
+    if images:
+        node["image"] = list(images)
     return node
 
 
@@ -141,19 +145,27 @@ def web_page(site: Site, page: Page, page_type: str = "WebPage") -> dict:
 
 
 def simple_graph(
-    site: Site, page: Page, place: tuple[Location, Sequence[SpecialHours]] | None = None
+    site: Site,
+    page: Page,
+    place: tuple[Location, Sequence[SpecialHours], Sequence[str]] | None = None,
 ) -> dict:
-    """The graph of a hub, state, index or location page."""
+    """The graph of a hub, state, index or location page (`place`: the clinic, its dated
+    hours and its photos' URLs)."""
     nodes = [organization(site), website(site), web_page(site, page), breadcrumb_list(site, page)]
     if place is not None:
-        location, special = place
-        nodes.append(clinic(site, location, special))
+        location, special, images = place
+        nodes.append(clinic(site, location, special, images=images))
         nodes[2]["about"] = {"@id": clinic_id(site, location)}
     return {"@context": "https://schema.org", "@graph": nodes}
 
 
 def landing_graph(
-    site: Site, page: Page, service: Service, location: Location, special: Sequence[SpecialHours]
+    site: Site,
+    page: Page,
+    service: Service,
+    location: Location,
+    special: Sequence[SpecialHours],
+    images: Sequence[str] = (),
 ) -> dict:
     """The graph of a landing page: organisation, site, clinic, medical page, breadcrumbs."""
     medical_page = web_page(site, page, "MedicalWebPage")
@@ -166,7 +178,7 @@ def landing_graph(
     nodes = [
         organization(site),
         website(site),
-        clinic(site, location, special, service.business_type),
+        clinic(site, location, special, service.business_type, images),
         medical_page,
         breadcrumb_list(site, page),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seo.core import schema_org, urls
+from seo.core import photos, schema_org, urls
 from seo.core.hours import SpecialHours
 from seo.core.locations import Location
 from seo.core.pages.kind import Key, PageKind, Source
@@ -19,6 +19,7 @@ from seo.core.pages.model import (
     shorten,
     upcoming,
 )
+from seo.core.photos import Photo
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,20 @@ class Inputs:
     location: Location
     services: tuple[Service, ...]
     special: tuple[SpecialHours, ...]
+    photos: tuple[Photo, ...] = ()
 
 
 def inputs(source: Source, key: Key) -> Inputs | None:
     location = source.location(key[0])
     if location is None:
         return None
-    return Inputs(source.site, location, tuple(source.services()), upcoming(location, source.today))
+    return Inputs(
+        source.site,
+        location,
+        tuple(source.services()),
+        upcoming(location, source.today),
+        source.photos(location.slug),
+    )
 
 
 def compose(given: Inputs) -> Page:
@@ -53,6 +61,7 @@ def compose(given: Inputs) -> Page:
         Link(location.state_name, urls.state(location.state)),
         Link(location.name, path),
     )
+    main = photos.main_photo(given.photos)
     page = Page(
         kind="location",
         path=path,
@@ -65,10 +74,17 @@ def compose(given: Inputs) -> Page:
         data={
             **location_facts(location, given.special),
             "services": [Link(s.name, urls.landing(s.slug, location.slug)) for s in offered],
+            "photo": photos.view(main) if main is not None else None,
         },
     )
-    graph = schema_org.simple_graph(site, page, place=(location, given.special))
+    images = [site.absolute(p.largest) for p in photos.in_order(given.photos)]
+    graph = schema_org.simple_graph(site, page, place=(location, given.special, images))
     return schema_org.with_graph(page, graph)
+
+
+def sitemap_images(given: Inputs) -> tuple[str, ...]:
+    ordered = photos.in_order(given.photos)[: photos.SITEMAP_IMAGES_PER_URL]
+    return tuple(p.largest for p in ordered)
 
 
 KIND = PageKind(
@@ -78,4 +94,5 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: "locations",
+    images=sitemap_images,
 )
