@@ -54,8 +54,8 @@ class PhotoView:
 
 def variant_widths(width: int) -> tuple[int, ...]:
     """The widths to make of an image `width` px wide: never wider than the image itself."""
-    smaller = tuple(w for w in VARIANT_WIDTHS if w < width)
-    return (*smaller, min(width, VARIANT_WIDTHS[-1]))
+    top = min(width, VARIANT_WIDTHS[-1])
+    return (*(w for w in VARIANT_WIDTHS if w < top), top)
 
 
 def scaled_height(width: int, height: int, new_width: int) -> int:

@@ -90,9 +90,9 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
 
 
 def _too_many_pixels(image: Image.Image | None, limits: Limits) -> str:
-    size = f"{image.width}×{image.height} px" if image is not None else "too many pixels"
+    size = f"is {image.width}×{image.height} px" if image is not None else "has too many pixels"
     return (
-        f"the image is {size}; at most {limits.max_pixels / 1e6:.0f} megapixels are accepted: "
+        f"the image {size}; at most {limits.max_pixels / 1e6:.0f} megapixels are accepted: "
         "scale it down first"
     )
 
