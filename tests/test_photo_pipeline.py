@@ -4,8 +4,8 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from photo_data import GPS_IFD, encoded, jpeg, picture, png_header
+from PIL import Image
 
 from seo.core import photos, urls
 from seo.services.images import Limits, PhotoRefused, process
