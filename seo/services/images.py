@@ -158,7 +158,7 @@ def process(data: bytes, limits: Limits) -> Processed:
             current, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
         )
         variants[photo_file(digest, width, "webp")] = _encode(
-            current, "WEBP", quality=WEBP_QUALITY, method=4
+            current, "WEBP", quality=WEBP_QUALITY, method=3
         )
     largest = (widths[-1], scaled_height(image.width, image.height, widths[-1]))
     return Processed(
