@@ -249,3 +249,17 @@ def test_the_upload_form_names_the_limits(app, client, staff):
     assert 'enctype="multipart/form-data"' in html
     assert re.search(r'<input[^>]*accept="image/jpeg,image/png,image/webp,image/heic', html)
     assert "JPEG, PNG, WebP or HEIC" in html
+
+
+def test_an_upload_the_gate_refuses_leaves_no_row_and_no_file(app, client, staff, monkeypatch):
+    from seo.audit import ERROR, Finding
+    from seo.services import gate
+
+    finding = Finding(ERROR, "title-missing", "/locations/kirkwood-mo/", "title", "No title.")
+    monkeypatch.setattr(gate, "findings", lambda session, refs: [finding])
+    files = _files(app)
+    response = _upload(client, staff, _location_id(app, "kirkwood-mo"), jpeg())
+    assert response.status_code == 422
+    assert "title-missing" in response.get_data(as_text=True)
+    assert _photos(app, "kirkwood-mo") == []
+    assert _files(app) == files

@@ -149,6 +149,8 @@ def update_alt(
     alt_text, problem = check_alt(alt)
     if problem:
         raise PhotoProblems({"alt": problem})
+    if alt_text == photo.alt:
+        return
     location = photo.location
     before = history.photos_snapshot(queries.photos_of(session, location.id))
     photo.alt = alt_text
