@@ -44,6 +44,7 @@ bench: $(VENV)/.dev-installed postgres
 	cd bench && ../$(BIN)/python bench_gate.py --count 100000
 	cd bench && ../$(BIN)/python bench_hostile_upload.py --mb 50 10
 	cd bench && ../$(BIN)/python bench_indexnow.py --pages 100000
+	cd bench && ../$(BIN)/python bench_photos.py --runs 5
 
 # Start the machine's PostgreSQL server when it is down; the tests report loudly if it cannot run.
 postgres:

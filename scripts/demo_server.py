@@ -37,6 +37,7 @@ def demo_server() -> Iterator[str]:
             "SITE_URL": origin,
             "DATABASE_URL": f"sqlite:///{folder}/demo.sqlite",
             "SECRET_KEY": "demo-only",
+            "MEDIA_DIR": f"{folder}/media",
             "PORT": str(port),
             "WEB_CONCURRENCY": "2",
         }

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from seo.core.articles import ArticleError
 from seo.core.locations import MAX_FILE_BYTES, decode_csv
-from seo.services import articles, gate, locations, page_state
+from seo.services import articles, gate, locations, page_state, photos
 from seo.store import migrate, queries
 from seo.store.db import get_engine
 from seo.store.models import Service
@@ -72,8 +72,12 @@ def init_command() -> None:
         report = locations.import_locations(session, text)
         if not report.ok:
             _fail([str(e) for e in report.errors])
+        pictures = photos.load_demo(session, content / "photos")
         pages = len(queries.page_states(session))
-        click.echo(f"loaded {count} services; locations: {report.summary()}; {pages} pages")
+        click.echo(
+            f"loaded {count} services; locations: {report.summary()}; "
+            f"{pictures} photos; {pages} pages"
+        )
 
 
 @seo.command("import-locations")

@@ -36,6 +36,11 @@ def defaults(instance_path: str) -> dict:
         "LOCATIONS_CSV": str(Path(__file__).resolve().parent.parent / "locations.csv"),
         # A request body (an uploaded locations file with its form) over this answers 413.
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB") or 20) * 1024 * 1024),
+        # Clinic photos: variants served at /media/photos/, originals kept beside them.
+        "MEDIA_DIR": os.environ.get("MEDIA_DIR") or str(Path(instance_path) / "media"),
+        "MAX_PHOTO_BYTES": int(float(os.environ.get("MAX_PHOTO_MB") or 15) * 1024 * 1024),
+        # Checked from the file's header before decoding: a decompression bomb stops here.
+        "MAX_PHOTO_PIXELS": int(float(os.environ.get("MAX_PHOTO_MEGAPIXELS") or 50) * 1e6),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # CSRF stays on in tests too: the tests sign in through the real form.
         "WTF_CSRF_ENABLED": True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from seo import create_app
-from seo.services import articles, locations, page_state
+from seo.services import articles, locations, page_state, photos
 from seo.services.sources import Catalog
 from seo.store import migrate
 from seo.store.db import get_engine
@@ -50,6 +51,16 @@ NEW_CLINIC = {
 }
 
 _postgres_skipped: list[str] = []
+# Media folders of PostgreSQL test databases (a SQLite database keeps its folder beside it).
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "seo-test-media"
+
+
+def media_dir_for(database_url: str) -> Path:
+    """The media folder (photo files) that goes with a test database."""
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.split("///", 1)[1])
+        return path.with_name(path.name + "-media")
+    return MEDIA_ROOT / database_url.rsplit("/", 1)[1]
 
 
 def _admin_engine():
@@ -74,6 +85,7 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+    shutil.rmtree(media_dir_for(url), ignore_errors=True)
 
 
 def _empty_postgres(url: str) -> None:
@@ -110,6 +122,7 @@ def make_app(database_url: str, **extra):
             "SITE_URL": SITE_URL,
             "SECRET_KEY": "test-secret",
             "TODAY": TODAY,
+            "MEDIA_DIR": str(media_dir_for(database_url)),
             **extra,
         }
     )
@@ -117,15 +130,17 @@ def make_app(database_url: str, **extra):
 
 
 def load_demo(app) -> None:
-    """Migrate and load the bundled demo content, as `seo init` does."""
+    """Migrate and load the bundled demo content and photos, as `seo init` does."""
     with app.app_context():
         engine = get_engine()
         migrate.upgrade(engine)
         with Session(engine, expire_on_commit=False) as session:
-            articles.load_services(session, Path(app.config["CONTENT_DIR"]))
+            content = Path(app.config["CONTENT_DIR"])
+            articles.load_services(session, content)
             csv_text = Path(app.config["LOCATIONS_CSV"]).read_text(encoding="utf-8")
             report = locations.import_locations(session, csv_text)
             assert report.ok, report.errors
+            assert photos.load_demo(session, content / "photos") == 3
             page_state.refresh(session)
 
 
@@ -155,14 +170,20 @@ def demo_postgres(postgres_url):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+    shutil.rmtree(MEDIA_ROOT / name, ignore_errors=True)
 
 
 def _copy_demo(request, database_url: str) -> None:
     """Make the test's database a copy of the demo, loaded once per run."""
+    media = media_dir_for(database_url)
+    shutil.rmtree(media, ignore_errors=True)
     if database_url.startswith("sqlite"):
-        shutil.copyfile(request.getfixturevalue("demo_sqlite"), database_url.split("///", 1)[1])
+        demo = request.getfixturevalue("demo_sqlite")
+        shutil.copytree(media_dir_for(f"sqlite:///{demo}"), media)
+        shutil.copyfile(demo, database_url.split("///", 1)[1])
         return
     template = request.getfixturevalue("demo_postgres")
+    shutil.copytree(MEDIA_ROOT / template, media)
     name = database_url.rsplit("/", 1)[1]
     admin = _admin_engine()
     with admin.connect() as conn:

@@ -120,8 +120,10 @@ def clinic(
     special: Sequence[SpecialHours],
     business_type: str = "MedicalClinic",
     closure: Closure | None = None,
+    images: Sequence[str] = (),
 ) -> dict:
-    """The location as a LocalBusiness node (MedicalClinic by default)."""
+    """The location as a LocalBusiness node (MedicalClinic by default); `images` are the
+    absolute URLs of its photos, the main one first."""
     node: dict = {
         "@type": business_type,
         "@id": clinic_id(site, location),
@@ -149,6 +151,8 @@ def clinic(
         node["openingHoursSpecification"] = opening_hours_specification(location.opening_hours)
     if special or closure is not None:
         node["specialOpeningHoursSpecification"] = special_opening_hours(special, closure)
+    if images:
+        node["image"] = list(images)
     return node
 
 
@@ -184,13 +188,14 @@ def web_page(site: Site, page: Page, page_type: str = "WebPage") -> dict:
 def simple_graph(
     site: Site,
     page: Page,
-    place: tuple[Location, Sequence[SpecialHours], Closure | None] | None = None,
+    place: tuple[Location, Sequence[SpecialHours], Closure | None, Sequence[str]] | None = None,
 ) -> dict:
-    """The graph of a hub, state, index or location page."""
+    """The graph of a hub, state, index or location page (`place`: the clinic, its dated
+    hours and its photos' URLs)."""
     nodes = [organization(site), website(site), web_page(site, page), breadcrumb_list(site, page)]
     if place is not None:
-        location, special, closure = place
-        nodes.append(clinic(site, location, special, closure=closure))
+        location, special, closure, images = place
+        nodes.append(clinic(site, location, special, closure=closure, images=images))
         nodes[2]["about"] = {"@id": clinic_id(site, location)}
     return {"@context": "https://schema.org", "@graph": nodes}
 
@@ -202,6 +207,7 @@ def landing_graph(
     location: Location,
     special: Sequence[SpecialHours],
     closure: Closure | None = None,
+    images: Sequence[str] = (),
 ) -> dict:
     """The graph of a landing page: organisation, site, clinic, medical page, breadcrumbs."""
     medical_page = web_page(site, page, "MedicalWebPage")
@@ -214,7 +220,7 @@ def landing_graph(
     nodes = [
         organization(site),
         website(site),
-        clinic(site, location, special, service.business_type, closure),
+        clinic(site, location, special, service.business_type, closure, images),
         medical_page,
         breadcrumb_list(site, page),
     ]

@@ -12,6 +12,8 @@ from seo.core import urls
 
 SITEMAP_URL_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Google's image sitemap extension: <image:image><image:loc> inside a <url>.
+IMAGE_XMLNS = "http://www.google.com/schemas/sitemap-image/1.1"
 
 
 @dataclass(frozen=True)
@@ -31,15 +33,27 @@ def _utc_stamp(moment: datetime) -> str:
     return w3c_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-def write_urlset_rows(
-    base: str, rows: Iterable[tuple[str, datetime]], batch: int = 2000
-) -> Iterator[str]:
-    """Yield a <urlset> from (path, changed_at) rows, in batches: the hot loop of big sitemaps."""
-    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">\n'
+def _images(base: str, images: str) -> str:
+    """<image:image> entries for newline-separated image paths."""
+    return "".join(
+        f"<image:image><image:loc>{escape(base + path)}</image:loc></image:image>"
+        for path in images.split("\n")
+    )
+
+
+def write_urlset_rows(base: str, rows: Iterable[tuple], batch: int = 2000) -> Iterator[str]:
+    """Yield a <urlset> from (path, changed_at) or (path, changed_at, images) rows, in
+    batches: the hot loop of big sitemaps. `images` holds image paths, one a line."""
+    yield (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="{XMLNS}" xmlns:image="{IMAGE_XMLNS}">\n'
+    )
     lines: list[str] = []
-    for path, moment in rows:
+    for path, moment, *rest in rows:
+        images = _images(base, rest[0]) if rest and rest[0] else ""
         lines.append(
-            f"<url><loc>{escape(base + path)}</loc><lastmod>{_utc_stamp(moment)}</lastmod></url>\n"
+            f"<url><loc>{escape(base + path)}</loc><lastmod>{_utc_stamp(moment)}</lastmod>"
+            f"{images}</url>\n"
         )
         if len(lines) >= batch:
             yield "".join(lines)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from seo.core.locations import STATE_NAMES
 
 LOCATIONS = "locations"
+MEDIA = "media"
 # First path segments that are not service slugs, and location slugs that would clash with
 # a page under /locations/ (a state code is one too: /locations/mo/ is the Missouri page).
 RESERVED_SEGMENTS = frozenset(
-    {LOCATIONS, "sitemaps", "admin", "static", "appointments", "sitemap.xml", "robots.txt"}
+    {LOCATIONS, MEDIA, "sitemaps", "admin", "static", "appointments", "sitemap.xml", "robots.txt"}
 )
+# A photo variant's file: the content hash of the upload, the width, the format. Nothing
+# else under /media/ is ever served (the originals, with their metadata, stay private).
+PHOTO_FILE_RE = re.compile(r"^[0-9a-f]{20}-[1-9][0-9]{0,4}\.(?:jpg|webp)$")
 SITEMAP_INDEX = "/sitemap.xml"
 FILES = frozenset({"/robots.txt", SITEMAP_INDEX})  # answered at exactly these paths
 
@@ -57,6 +62,25 @@ def indexnow_key_file(key: str) -> str:
     return f"/{key}.txt"
 
 
+def photo_file(digest: str, width: int, extension: str) -> str:
+    """The file name of one variant of a photo."""
+    return f"{digest}-{width}.{extension}"
+
+
+def photo(digest: str, width: int, extension: str) -> str:
+    """The public path of one variant of a photo (long-cached: its name holds a content hash)."""
+    return f"/{MEDIA}/photos/{photo_file(digest, width, extension)}"
+
+
+def parse_photo(path: str) -> str | None:
+    """The variant file a /media/ path names, or None for anything else."""
+    prefix = f"/{MEDIA}/photos/"
+    if not path.startswith(prefix):
+        return None
+    name = path[len(prefix) :]
+    return name if PHOTO_FILE_RE.match(name) else None
+
+
 def is_state_code(segment: str) -> bool:
     return segment.upper() in STATE_NAMES and len(segment) == 2
 
@@ -72,7 +96,7 @@ def slug_clash(slug: str) -> str | None:
 
 def is_page_path(path: str) -> bool:
     """True for a path that names a page (not a file, the admin, static files or sitemaps)."""
-    if path in FILES or path.startswith(("/admin", "/static/", "/sitemaps/")):
+    if path in FILES or path.startswith(("/admin", "/static/", "/sitemaps/", f"/{MEDIA}/")):
         return False
     return "." not in path.rsplit("/", 1)[-1]
 

@@ -16,9 +16,10 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from seo.core import sitemaps, urls
-from seo.core.urls import PageRef
+from seo.core.urls import MEDIA, PageRef
 from seo.services import build_folder, feeds, forking, page_state
 from seo.services.sources import Catalog
+from seo.store import media
 from seo.store.db import get_engine
 
 MANIFEST = build_folder.MANIFEST
@@ -61,7 +62,8 @@ def page_file(root: Path, path: str) -> Path:
     return Path(os.path.join(root, path[1:], "index.html"))
 
 
-Result = tuple[str, str, str, bool, str]  # path, sitemap group, fingerprint, written, inputs
+# path, sitemap group, fingerprint, written, inputs, sitemap images
+Result = tuple[str, str, str, bool, str, str]
 
 
 def _link_old(job: _Job, path: str, target: Path) -> bool:
@@ -85,14 +87,17 @@ def _render_chunk(span: tuple[int, int]) -> list[Result]:
         target.parent.mkdir(parents=True, exist_ok=True)
         if known and known[0] == item.key and _link_old(job, item.path, target):
             # Same inputs, same bytes: not even composed.
-            out.append((item.path, known[2], known[1], False, item.key))
+            images = page_state.sitemap_images(item)
+            out.append((item.path, known[2], known[1], False, item.key, images))
             continue
         _page, body, state = page_state.render(item)
         reused = bool(known) and known[1] == state.fingerprint
         reused = reused and _link_old(job, item.path, target)
         if not reused:
             target.write_bytes(body)
-        out.append((item.path, state.sitemap, state.fingerprint, not reused, item.key))
+        out.append(
+            (item.path, state.sitemap, state.fingerprint, not reused, item.key, state.images)
+        )
     return out
 
 
@@ -149,16 +154,19 @@ def build_site(
                 results = _render_all(job, workers or os.cpu_count() or 1, progress)
                 page_state.save(
                     session,
-                    (page_state.Rendered(p, g, f, k) for p, g, f, _w, k in results),
+                    (page_state.Rendered(p, g, f, k, i) for p, g, f, _w, k, i in results),
                     complete=True,
                 )
                 session.commit()
                 _write_feeds(session, new)
+                # The photo variants the pages show (their names hold a content hash).
+                names = [name for photo in catalog.every_photo() for name in photo.files()]
+                media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
             _write_key_file(new)
             static = Path(current_app.static_folder or "")
             if static.is_dir():
                 shutil.copytree(static, new / "static")
-            paths = {path: [inputs, digest, group] for path, group, digest, _w, inputs in results}
+            paths = {path: [key, digest, group] for path, group, digest, _w, key, _i in results}
             (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
             report.pages = len(results)
             report.written = sum(1 for r in results if r[3])

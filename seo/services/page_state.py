@@ -61,13 +61,19 @@ class Rendered:
     sitemap: str
     fingerprint: str
     inputs: str  # the rebuild key; "" when unknown (the server rendered it outside a refresh)
+    images: str = ""  # the paths of the images its sitemap entry lists, one a line
+
+
+def sitemap_images(item: Planned) -> str:
+    return "\n".join(pages.sitemap_images(item.ref, item.inputs))
 
 
 def render(item: Planned) -> tuple[Page, bytes, Rendered]:
     page = pages.compose(item.ref, item.inputs)
     body = rendering.render(page)
     group = pages.sitemap_group(item.ref, item.inputs)
-    return page, body, Rendered(item.path, group, rendering.fingerprint(body), item.key)
+    digest = rendering.fingerprint(body)
+    return page, body, Rendered(item.path, group, digest, item.key, sitemap_images(item))
 
 
 def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> tuple[int, int]:
@@ -91,6 +97,7 @@ def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> t
                 fingerprint=item.fingerprint,
                 changed_at=now,
                 inputs=item.inputs,
+                images=item.images,
             )
             session.add(state)
             states[item.path] = state
@@ -103,8 +110,8 @@ def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> t
             changed += 1
             if item.sitemap or state.sitemap:  # indexed, or was until this change
                 announce.append(item.path)
-        if (state.sitemap, state.inputs) != (item.sitemap, item.inputs):
-            state.sitemap, state.inputs = item.sitemap, item.inputs
+        if (state.sitemap, state.inputs, state.images) != (item.sitemap, item.inputs, item.images):
+            state.sitemap, state.inputs, state.images = item.sitemap, item.inputs, item.images
     removed = [s for path, s in states.items() if path not in seen] if complete else []
     for state in removed:
         session.delete(state)
@@ -128,7 +135,9 @@ def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
             state = states.get(item.path)
             if state is not None and state.inputs == item.key:
                 # Same inputs, same bytes: nothing to render.
-                yield Rendered(item.path, state.sitemap, state.fingerprint, state.inputs)
+                yield Rendered(
+                    item.path, state.sitemap, state.fingerprint, state.inputs, state.images
+                )
             else:
                 yield render(item)[2]
 
@@ -144,7 +153,8 @@ def state_for(session: Session, item: Planned, body: bytes) -> models.PageState:
     state = queries.page_state(session, item.path)
     if state is None or state.fingerprint != digest:
         group = pages.sitemap_group(item.ref, item.inputs)
-        save(session, [Rendered(item.path, group, digest, item.key)], complete=False)
+        rendered = Rendered(item.path, group, digest, item.key, sitemap_images(item))
+        save(session, [rendered], complete=False)
         session.commit()
         state = queries.page_state(session, item.path)
     return state

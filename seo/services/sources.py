@@ -12,6 +12,7 @@ from seo.core import geo
 from seo.core.articles import CompiledArticle
 from seo.core.locations import Location
 from seo.core.pages.model import Members, Override, Service, Site, without_excluded
+from seo.core.photos import Photo
 from seo.services import rendering
 from seo.store import queries
 
@@ -95,9 +96,20 @@ class Catalog(_Published):
         self._grid = geo.Grid(self._locations)
         self._neighbour_cache: dict[tuple[str, str], tuple[Location, ...]] = {}
         self._unrestricted = all(not x.services for x in self._locations)
+        self._photos = {
+            slug: tuple(row.to_core() for row in rows)
+            for slug, rows in queries.published_photos(session).items()
+        }
 
     def locations(self) -> Members:
         return self._locations
+
+    def photos(self, location_slug: str) -> tuple[Photo, ...]:
+        return self._photos.get(location_slug, ())
+
+    def every_photo(self) -> list[Photo]:
+        """The photos of every published location (their files go into a static build)."""
+        return [photo for photos in self._photos.values() for photo in photos]
 
     def location(self, slug: str) -> Location | None:
         return self._index.get(slug)
@@ -121,6 +133,7 @@ class DatabaseSource(_Published):
         self._session = session
         self._locations: Members | None = None
         self._boxes: dict[tuple[float, float, float], list[Location]] = {}
+        self._photos: dict[str, tuple[Photo, ...]] = {}
 
     def locations(self) -> Members:
         if self._locations is None:
@@ -147,6 +160,12 @@ class DatabaseSource(_Published):
             rows = queries.published_in_box(self._session, latitude, longitude, radius)
             self._boxes[key] = [self.adjust(r.to_core()) for r in rows]
         return self._boxes[key]
+
+    def photos(self, location_slug: str) -> tuple[Photo, ...]:
+        if location_slug not in self._photos:
+            rows = queries.photos_by_slug(self._session, location_slug)
+            self._photos[location_slug] = tuple(row.to_core() for row in rows)
+        return self._photos[location_slug]
 
 
 class Preview:
@@ -204,6 +223,9 @@ class Preview:
 
     def neighbours(self, service_slug: str, location: Location) -> tuple[Location, ...]:
         return self._base.neighbours(service_slug, location)
+
+    def photos(self, location_slug: str) -> tuple[Photo, ...]:
+        return self._base.photos(location_slug)
 
 
 def preview_location(session: Session, slug: str) -> Location | None:

@@ -59,6 +59,14 @@ def override_snapshot(row: models.PageOverride) -> dict[str, str]:
     }
 
 
+def photos_snapshot(rows: list[models.Photo]) -> dict[str, str]:
+    """A clinic's photos in order: alt text, file and which one is the main photo."""
+    return {
+        f"photo {number}": f"{row.alt} [{row.digest}{', main' if row.main else ''}]"
+        for number, row in enumerate(rows, start=1)
+    }
+
+
 def flatten(snapshot: dict) -> dict[str, str]:
     """One readable key per value, sections numbered from 1."""
     flat = {k: str(v) for k, v in snapshot.items() if k != "sections"}

@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from seo.core import articles
 from seo.core import locations as core
+from seo.core import photos as core_photos
 from seo.core.pages import model as pages
 
 
@@ -193,6 +194,8 @@ class PageState(Base):
     # Digest of what the page is made from (services.rendering.inputs_key): unchanged inputs
     # mean unchanged bytes, so a refresh skips the page without rendering it.
     inputs: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The paths of the images its sitemap entry lists, one a line (Google's image extension).
+    images: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 # --- staff workspace ----------------------------------------------------------------
@@ -276,6 +279,40 @@ class PageOverride(Base):
             questions=pages.parse_questions(self.questions)[0],
             noindex=self.noindex,
             excluded=self.excluded,
+        )
+
+
+class Photo(Base):
+    """A clinic photo: its files are named by `digest` in the media folder."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        UniqueConstraint("location_id", "digest"),
+        Index("ix_photos_location_position", "location_id", "position", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    original: Mapped[str] = mapped_column(String(100))  # the uploaded file, kept privately
+    alt: Mapped[str] = mapped_column(String(300))
+    width: Mapped[int] = mapped_column(Integer)  # of the largest variant
+    height: Mapped[int] = mapped_column(Integer)
+    widths: Mapped[str] = mapped_column(String(100))  # "480;960;1600"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    main: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    location: Mapped[Location] = relationship()
+
+    def to_core(self) -> core_photos.Photo:
+        return core_photos.Photo(
+            digest=self.digest,
+            alt=self.alt,
+            width=self.width,
+            height=self.height,
+            widths=tuple(int(w) for w in self.widths.split(";")),
+            main=self.main,
         )
 
 

@@ -16,6 +16,7 @@ from seo.store.models import (
     Location,
     PageOverride,
     PageState,
+    Photo,
     Service,
     SlugRedirect,
     Upload,
@@ -131,9 +132,10 @@ def _chunk_filter(stmt, sitemap: str, start: str, end: str | None):
 
 def sitemap_rows(
     session: Session, sitemap: str, start: str, end: str | None
-) -> Iterator[tuple[str, datetime]]:
-    """(path, changed_at) of one sitemap chunk, by key range, streamed in batches."""
-    stmt = _chunk_filter(select(PageState.path, PageState.changed_at), sitemap, start, end)
+) -> Iterator[tuple[str, datetime, str]]:
+    """(path, changed_at, images) of one sitemap chunk, by key range, streamed in batches."""
+    columns = select(PageState.path, PageState.changed_at, PageState.images)
+    stmt = _chunk_filter(columns, sitemap, start, end)
     yield from session.execute(stmt.order_by(PageState.path).execution_options(yield_per=5000))
 
 
@@ -350,3 +352,40 @@ def published_location_values(session: Session) -> list[core_locations.Location]
         .execution_options(yield_per=5000)
     )
     return [location_from_columns(row) for row in session.execute(stmt)]
+
+
+# --- clinic photos ------------------------------------------------------------------
+
+
+def photos_of(session: Session, location_id: int) -> list[Photo]:
+    """A location's photos in the order staff gave them."""
+    stmt = select(Photo).where(Photo.location_id == location_id)
+    return list(session.scalars(stmt.order_by(Photo.position, Photo.id)))
+
+
+def photo_by_id(session: Session, photo_id: int) -> Photo | None:
+    return session.get(Photo, photo_id)
+
+
+def photos_by_slug(session: Session, slug: str) -> list[Photo]:
+    stmt = select(Photo).join(Location).where(Location.slug == slug)
+    return list(session.scalars(stmt.order_by(Photo.position, Photo.id)))
+
+
+def published_photos(session: Session) -> dict[str, list[Photo]]:
+    """location slug -> its photos in order, for every published location with photos."""
+    stmt = (
+        select(Location.slug, Photo)
+        .join(Photo, Photo.location_id == Location.id)
+        .where(Location.status == "published")
+        .order_by(Location.slug, Photo.position, Photo.id)
+    )
+    found: dict[str, list[Photo]] = {}
+    for slug, photo in session.execute(stmt):
+        found.setdefault(slug, []).append(photo)
+    return found
+
+
+def digest_in_use(session: Session, digest: str) -> bool:
+    """Whether any photo row still names files with this digest."""
+    return session.scalar(select(func.count()).where(Photo.digest == digest)) > 0

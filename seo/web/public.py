@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from seo.core import sitemaps, urls
 from seo.services import feeds, lookup, page_state, rendering
-from seo.store import models, queries
+from seo.store import media, models, queries
 from seo.store.db import get_engine, get_session
 from seo.web import cache
 
@@ -86,6 +95,22 @@ def page(path: str) -> Response:
     if isinstance(outcome, lookup.Gone):
         abort(410, outcome.reason)
     return page_response(outcome)
+
+
+# A variant's name holds the hash of its content: a changed photo is a new URL.
+MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_TYPES = {"jpg": "image/jpeg", "webp": "image/webp"}
+
+
+@bp.route(f"/{urls.MEDIA}/photos/<name>")
+def photo_file(name: str) -> Response:
+    if urls.parse_photo(request.path) != name:
+        abort(404)
+    response = send_from_directory(
+        media.current().photos, name, mimetype=MEDIA_TYPES[name.rsplit(".", 1)[1]]
+    )
+    response.headers["Cache-Control"] = MEDIA_CACHE_CONTROL
+    return response
 
 
 @bp.route("/robots.txt")

@@ -60,6 +60,11 @@ def sitemap_group(ref: PageRef, inputs: object) -> str:
     return KINDS[ref.kind].sitemap(inputs)
 
 
+def sitemap_images(ref: PageRef, inputs: object) -> tuple[str, ...]:
+    """The paths of the images a page's sitemap entry lists."""
+    return KINDS[ref.kind].images(inputs)
+
+
 def as_preview(page: Page) -> Page:
     """A staff preview of a page: the same page, noindex, with a banner."""
     return replace(page, noindex=True, preview=True)

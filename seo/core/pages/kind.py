@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from seo.core.articles import CompiledArticle
 from seo.core.locations import Location
 from seo.core.pages.model import Members, Override, Page, Service, Site
+from seo.core.photos import Photo
 
 Key = tuple[str, ...]
 
@@ -43,6 +44,14 @@ class Source(Protocol):
 
     def override(self, service_slug: str, location_slug: str) -> Override | None: ...
 
+    def photos(self, location_slug: str) -> tuple[Photo, ...]:
+        """A location's photos in the order staff gave them."""
+        ...
+
+
+def no_images(inputs: Any) -> tuple[str, ...]:
+    return ()
+
 
 @dataclass(frozen=True)
 class PageKind:
@@ -57,3 +66,5 @@ class PageKind:
     inputs: Callable[[Source, Key], Any]  # None when no such page exists
     compose: Callable[[Any], Page]
     sitemap: Callable[[Any], str]  # the sitemap group of a page's inputs; "" for none
+    # Paths of the images its sitemap entry lists (Google's image extension).
+    images: Callable[[Any], tuple[str, ...]] = no_images

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seo.core import schema_org, urls
+from seo.core import photos, schema_org, urls
 from seo.core.articles import CompiledArticle, Question, fill
 from seo.core.hours import Closure, SpecialHours
 from seo.core.locations import Location
@@ -26,6 +26,7 @@ from seo.core.pages.model import (
     shorten_title,
     upcoming,
 )
+from seo.core.photos import Photo
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Inputs:
     special: tuple[SpecialHours, ...]
     closure: Closure | None
     override: Override | None
+    photos: tuple[Photo, ...] = ()
 
 
 def keys(source: Source) -> list[Key]:
@@ -61,6 +63,7 @@ def inputs(source: Source, key: Key) -> Inputs | None:
         special=upcoming(location, source.today),
         closure=closed(location, source.today),
         override=source.override(service.slug, location.slug),
+        photos=source.photos(location.slug),
     )
 
 
@@ -79,6 +82,7 @@ def compose(given: Inputs) -> Page:
         Link(service.name, path),
     )
     override = given.override or Override()
+    main = photos.main_photo(given.photos)
     page = Page(
         kind="landing",
         path=path,
@@ -109,9 +113,13 @@ def compose(given: Inputs) -> Page:
             ],
             "share": share_links(canonical, title),
             "disclaimer": DISCLAIMER,
+            "photo": photos.view(main) if main is not None else None,
         },
     )
-    graph = schema_org.landing_graph(site, page, service, location, given.special, given.closure)
+    images = [site.absolute(p.largest) for p in photos.in_order(given.photos)]
+    graph = schema_org.landing_graph(
+        site, page, service, location, given.special, given.closure, images
+    )
     return schema_org.with_graph(page, graph)
 
 

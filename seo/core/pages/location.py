@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seo.core import schema_org, urls
+from seo.core import photos, schema_org, urls
 from seo.core.hours import Closure, SpecialHours
 from seo.core.locations import Location
 from seo.core.pages.kind import Key, PageKind, Source
@@ -20,6 +20,7 @@ from seo.core.pages.model import (
     shorten,
     upcoming,
 )
+from seo.core.photos import Photo
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Inputs:
     services: tuple[Service, ...]
     special: tuple[SpecialHours, ...]
     closure: Closure | None
+    photos: tuple[Photo, ...] = ()
 
 
 def inputs(source: Source, key: Key) -> Inputs | None:
@@ -41,6 +43,7 @@ def inputs(source: Source, key: Key) -> Inputs | None:
         tuple(source.services()),
         upcoming(location, source.today),
         closed(location, source.today),
+        source.photos(location.slug),
     )
 
 
@@ -61,6 +64,7 @@ def compose(given: Inputs) -> Page:
         Link(location.state_name, urls.state(location.state)),
         Link(location.name, path),
     )
+    main = photos.main_photo(given.photos)
     page = Page(
         kind="location",
         path=path,
@@ -73,10 +77,18 @@ def compose(given: Inputs) -> Page:
         data={
             **location_facts(location, given.special, given.closure),
             "services": [Link(s.name, urls.landing(s.slug, location.slug)) for s in offered],
+            "photo": photos.view(main) if main is not None else None,
         },
     )
-    graph = schema_org.simple_graph(site, page, place=(location, given.special, given.closure))
+    images = [site.absolute(p.largest) for p in photos.in_order(given.photos)]
+    place = (location, given.special, given.closure, images)
+    graph = schema_org.simple_graph(site, page, place=place)
     return schema_org.with_graph(page, graph)
+
+
+def sitemap_images(given: Inputs) -> tuple[str, ...]:
+    ordered = photos.in_order(given.photos)[: photos.SITEMAP_IMAGES_PER_URL]
+    return tuple(p.largest for p in ordered)
 
 
 KIND = PageKind(
@@ -86,4 +98,5 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: "locations",
+    images=sitemap_images,
 )

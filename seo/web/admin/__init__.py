@@ -13,6 +13,7 @@ from seo.web.admin import (  # noqa: F401 (imported for their routes)
     imports,
     locations,
     overrides,
+    photos,
     publishing,
     quality,
     requests,

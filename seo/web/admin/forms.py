@@ -109,6 +109,26 @@ class UploadForm(FlaskForm):
     retire_missing = BooleanField("Retire locations the file leaves out")
 
 
+class PhotoUploadForm(FlaskForm):
+    file = FileField(
+        "Photo (JPEG, PNG, WebP or HEIC)",
+        validators=[FileRequired("Choose a photo.")],
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"},
+        description="At least 480 px wide. Location data (GPS) and other camera details "
+        "are removed before anything is published.",
+    )
+    alt = StringField(
+        "Alt text",
+        description="What the photo shows, for people who cannot see it, e.g. "
+        "“The clinic entrance on New Florissant Road, with a ramp beside the steps”.",
+    )
+    main = BooleanField("Make this the main photo (shown on the clinic's pages)")
+
+
+class PhotoAltForm(FlaskForm):
+    alt = StringField("Alt text")
+
+
 class SectionForm(Form):
     heading = StringField("Heading")
     level = SelectField(

@@ -18,7 +18,7 @@ from seo.web.admin.lookups import location_or_404, service_or_404, staff_email
 def location_history(location_id: int):
     db = get_session()
     row = location_or_404(location_id)
-    changes = queries.changes_for(db, ("location", "override"), row.id)
+    changes = queries.changes_for(db, ("location", "override", "photo"), row.id)
     return render_template(
         "admin/history.html",
         title=f"History of {row.name}",
