@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable, Sequence
 
@@ -17,14 +18,19 @@ GRID_CELL = 0.5  # degrees
 BoxQuery = Callable[[float, float, float], Iterable[Location]]
 
 
-def distance_km(a: Location, b: Location) -> float:
-    """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+def point_distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in degrees (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 12_742 * math.asin(math.sqrt(h))
+
+
+def distance_km(a: Location, b: Location) -> float:
+    """Great-circle distance between two located locations."""
+    return point_distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def nearest(
@@ -38,15 +44,19 @@ def nearest(
     return sorted(located, key=lambda o: (distance_km(location, o), o.slug))[:count]
 
 
+def safe_km(latitude: float, radius: float) -> float:
+    """How far from a point at `latitude` everything outside its +/-radius box lies, at least."""
+    edge_lat = min(89.9, abs(latitude) + radius)
+    return radius * KM_PER_DEGREE * math.cos(math.radians(edge_lat))
+
+
 def box_is_enough(location: Location, found: Sequence[Location], radius: float, count: int) -> bool:
     """True when no location outside the +/-radius box can be nearer than the count-th found."""
     if radius >= 180 or location.latitude is None:
         return True
     if len(found) < count:
         return False
-    edge_lat = min(89.9, abs(location.latitude) + radius)
-    safe_km = radius * KM_PER_DEGREE * math.cos(math.radians(edge_lat))
-    return distance_km(location, found[count - 1]) <= safe_km
+    return distance_km(location, found[count - 1]) <= safe_km(location.latitude, radius)
 
 
 def find_neighbours(
@@ -63,6 +73,28 @@ def find_neighbours(
         inside = filter(keep, box(location.latitude, location.longitude, radius))
         found = nearest(location, inside)
         if box_is_enough(location, found, radius, NEARBY_COUNT):
+            break
+    return found
+
+
+def nearest_to_point(
+    latitude: float,
+    longitude: float,
+    keep: Callable[[Location], bool],
+    box: BoxQuery,
+    count: int,
+) -> list[tuple[float, Location]]:
+    """(km, location) of the `count` located locations nearest a point that `keep` accepts,
+    nearest first, searching ever wider boxes as `find_neighbours` does."""
+    found: list[tuple[float, Location]] = []
+    for radius in SEARCH_RADII:
+        inside = (
+            (point_distance_km(latitude, longitude, o.latitude, o.longitude), o)
+            for o in box(latitude, longitude, radius)
+            if keep(o)
+        )
+        found = heapq.nsmallest(count, inside, key=lambda pair: (pair[0], pair[1].slug))
+        if radius >= 180 or (len(found) == count and found[-1][0] <= safe_km(latitude, radius)):
             break
     return found
 
