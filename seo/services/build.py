@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo.core import sitemaps
+from seo.core import sitemaps, urls
 from seo.core.urls import PageRef
-from seo.services import build_folder, feeds, forking, page_state
+from seo.services import build_folder, feeds, forking, locator, page_state
 from seo.services.sources import Catalog
 from seo.store.db import get_engine
 
@@ -118,6 +118,13 @@ def _write_feeds(session: Session, root: Path) -> None:
     (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
 
 
+def _write_locator_index(catalog: Catalog, root: Path) -> None:
+    """The clinics as JSON: the locator script searches it where no server answers."""
+    target = root / urls.locator_index().lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(locator.index_document(catalog))
+
+
 def build_site(
     outdir: Path,
     *,
@@ -147,6 +154,7 @@ def build_site(
                 )
                 session.commit()
                 _write_feeds(session, new)
+                _write_locator_index(catalog, new)
             static = Path(current_app.static_folder or "")
             if static.is_dir():
                 shutil.copytree(static, new / "static")

@@ -272,6 +272,11 @@ def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] 
     return None if row is None else (row[0], row[1])
 
 
+def page_inputs(connection: Connection, path: str) -> str | None:
+    """The rebuild key of one page as page state holds it, read without the ORM."""
+    return connection.scalar(select(PageState.inputs).where(PageState.path == path))
+
+
 def location_ids(session: Session) -> dict[str, int]:
     """slug -> id for every location."""
     return {slug: id_ for slug, id_ in session.execute(select(Location.slug, Location.id))}
