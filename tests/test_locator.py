@@ -4,6 +4,7 @@ city or state, nearest first, noindex and briefly cached; never a 500; not in an
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -11,6 +12,7 @@ from conftest import NEW_CLINIC
 
 from seo.services import build
 
+ROOT = Path(__file__).resolve().parent.parent
 DEMO_PUBLISHED = 14  # locations.csv: 15 clinics, Ballwin a draft
 
 
@@ -260,3 +262,22 @@ def test_the_build_writes_the_json_index_the_server_serves(app, client, tmp_path
     fields = json.loads(written)["fields"]
     assert {"slug", "name", "city", "state", "latitude", "longitude", "phone"} <= set(fields)
     assert {"opening_hours", "special_hours", "timezone"} <= set(fields)
+
+
+SCRIPT_BUDGET = 20 * 1024  # bytes of static/locator.js, loaded on /locations/ pages only
+
+
+def test_the_locator_script_fits_its_budget():
+    assert (ROOT / "static" / "locator.js").stat().st_size <= SCRIPT_BUDGET
+
+
+@pytest.mark.parametrize("query", ["q=63031", "q=Flrissant", "q=" + "a" * 101])
+def test_the_answer_has_only_deferred_scripts_and_one_data_block(client, query):
+    html = client.get("/locations/?" + query).get_data(as_text=True)
+    tree = lxml.html.fromstring(html)
+    scripts = [s for s in tree.iter("script") if s.get("type") != "application/ld+json"]
+    assert [s.get("src") for s in scripts] == ["/static/site.js", "/static/locator.js"]
+    assert all(s.get("defer") is not None and not (s.text or "").strip() for s in scripts)
+    assert len(tree.xpath("//script[@type='application/ld+json']")) == 1
+    assert len(tree.xpath("//h1")) == 1
+    assert not re.search(r"\son[a-z]+=", html) and not tree.xpath("//*[@style]")
