@@ -330,3 +330,47 @@ def test_the_answer_page_is_noindex_and_carries_each_clinics_hours(directory):
     assert first["hours"] == "Mo-Fr 09:00-17:00; Sa 09:00-12:00"
     assert first["timezone"] == "America/Chicago" and first["tel"] == "tel:+13145550100"
     assert page.data["finder"]["service"] == "knee-care"
+
+
+def test_of_several_places_the_one_nearest_a_clinic_is_found_as_a_full_scan_finds_it():
+    rng = random.Random(5)
+    spots = [
+        clinic(f"c{n}", "X", "MO", "63031", rng.uniform(30, 45), rng.uniform(-100, -80))
+        for n in range(500)
+    ]
+    grid = geo.Grid(spots)
+    for _ in range(40):
+        points = [(rng.uniform(20, 55), rng.uniform(-130, -60)) for _ in range(rng.randint(1, 30))]
+        chosen = geo.nearest_of(points, lambda x: True, grid.box)
+
+        def nearest_km(point):
+            return min(geo.point_distance_km(*point, x.latitude, x.longitude) for x in spots)
+
+        assert nearest_km(points[chosen]) == min(nearest_km(p) for p in points)
+    assert geo.nearest_of([(1.0, 1.0), (2.0, 2.0)], lambda x: False, grid.box) == 0
+
+
+def test_other_places_of_a_name_are_few_and_those_near_clinics_come_first():
+    many = [
+        ZipRecord(f"9{n:04d}", "Franklin", state, 30.0 + n, -100.0 - n, "America/Chicago")
+        for n, state in enumerate(["AL", "AZ", "CA", "CT", "GA", "IL", "KY", "MA", "NE"])
+    ]
+    table = Gazetteer([*RECORDS, *many])
+    directory = locator.Directory([clinic("ky", "Franklin", "KY", "90006", 36.0, -106.0)], table)
+    answer = directory.search(locator.Search("Franklin"), SERVICES)
+    assert answer.place.label == "Franklin, KY"
+    assert answer.others == (
+        "Franklin, AL",
+        "Franklin, AZ",
+        "Franklin, CA",
+        "Franklin, CT",
+        "Franklin, GA",
+    )
+    near_il = locator.Directory(
+        [
+            clinic("ky", "Franklin", "KY", "90006", 36.0, -106.0),
+            clinic("il", "Peoria", "IL", "90005", 50, 0),
+        ],
+        table,
+    )
+    assert near_il.search(locator.Search("Franklin"), SERVICES).others[0] == "Franklin, IL"

@@ -83,11 +83,12 @@ def nearest_to_point(
     keep: Callable[[Location], bool],
     box: BoxQuery,
     count: int,
+    radii: Sequence[float] = SEARCH_RADII,
 ) -> list[tuple[float, Location]]:
     """(km, location) of the `count` located locations nearest a point that `keep` accepts,
     nearest first, searching ever wider boxes as `find_neighbours` does."""
     found: list[tuple[float, Location]] = []
-    for radius in SEARCH_RADII:
+    for radius in radii:
         inside = (
             (point_distance_km(latitude, longitude, o.latitude, o.longitude), o)
             for o in box(latitude, longitude, radius)
@@ -99,27 +100,63 @@ def nearest_to_point(
     return found
 
 
-def _cell(latitude: float, longitude: float) -> tuple[int, int]:
-    return math.floor(latitude / GRID_CELL), math.floor(longitude / GRID_CELL)
+def nearest_of(
+    points: Sequence[tuple[float, float]],
+    keep: Callable[[Location], bool],
+    box: BoxQuery,
+    radii: Sequence[float] = SEARCH_RADII,
+) -> int:
+    """The index of the point with the nearest accepted location (0 when none has one).
+
+    The boxes around every point are widened together, and the search stops as soon as one
+    point's nearest location is certain and no other point can have a nearer one: asking
+    each point for its own nearest would widen the far ones to half the map."""
+    best: int | None = None
+    best_km = math.inf
+    remaining = list(range(len(points)))
+    for radius in radii:
+        bounds = {}
+        for i in remaining:
+            latitude, longitude = points[i]
+            near = min(
+                (
+                    point_distance_km(latitude, longitude, o.latitude, o.longitude)
+                    for o in box(latitude, longitude, radius)
+                    if keep(o)
+                ),
+                default=math.inf,
+            )
+            safe = math.inf if radius >= 180 else safe_km(latitude, radius)
+            if near <= safe and near < best_km:
+                best, best_km = i, near  # certain: nothing outside the box is nearer
+            bounds[i] = min(near, safe)  # no location is nearer this point than that
+        remaining = [i for i in remaining if i != best and bounds[i] < best_km]
+        if not remaining:
+            break
+    return best or 0
 
 
 class Grid:
-    """Located locations on a grid of GRID_CELL-degree squares: a small box reads a few
-    cells, not a band of the whole map."""
+    """Located locations on a grid of squares (GRID_CELL degrees unless told): a small box
+    reads a few cells, not a band of the whole map."""
 
-    def __init__(self, locations: Iterable[Location]):
+    def __init__(self, locations: Iterable[Location], cell: float = GRID_CELL):
+        self._size = cell
         self._cells: dict[tuple[int, int], list[Location]] = {}
         for x in locations:
             if x.latitude is not None:
-                self._cells.setdefault(_cell(x.latitude, x.longitude), []).append(x)
+                self._cells.setdefault(self._cell(x.latitude, x.longitude), []).append(x)
+
+    def _cell(self, latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / self._size), math.floor(longitude / self._size)
 
     def box(self, latitude: float, longitude: float, radius: float) -> list[Location]:
         """The locations within +/-radius degrees of a point."""
-        reach = math.ceil(radius / GRID_CELL)
+        reach = math.ceil(radius / self._size)
         if (2 * reach + 1) ** 2 > len(self._cells):
             cells: Iterable[list[Location]] = self._cells.values()
         else:
-            row, column = _cell(latitude, longitude)
+            row, column = self._cell(latitude, longitude)
             cells = (
                 self._cells.get((i, j), [])
                 for i in range(row - reach, row + reach + 1)

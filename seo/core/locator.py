@@ -6,7 +6,7 @@ visitor's browser from the data attributes of each result (static/locator.js).""
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +19,12 @@ from seo.core.pages.model import Link, Page, Service, Site, directions_url, shor
 from seo.core.places import QUERY_MAX, Gazetteer, Place, fold, locate
 
 RESULTS = 10  # clinics listed per search
+OTHERS = 5  # other places of the same name offered as links
 KM_PER_MILE = 1.609344
+# A finer grid and a first box of about 11 km than the page neighbours use: a search from a
+# town among thousands of clinics reads a few dozen of them, not a few hundred.
+GRID_CELL = 0.1  # degrees
+RADII = (0.1, *geo.SEARCH_RADII)
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,16 @@ class Directory:
             clinics.append(replace(location, intro="") if location.intro else location)
             self.timezones[location.slug] = record.timezone if record else ""
         self.clinics: tuple[Location, ...] = tuple(clinics)
-        self._grid = geo.Grid(clinics)
-        self._by_state: dict[str, list[Location]] = {}
+        self._grid = geo.Grid(clinics, GRID_CELL)
+        by_state: dict[str, list[Location]] = {}
         for clinic in clinics:
-            self._by_state.setdefault(clinic.state, []).append(clinic)
-        self._centres = {code: _centre(members) for code, members in self._by_state.items()}
+            by_state.setdefault(clinic.state, []).append(clinic)
+        self._centres = {code: _centre(members) for code, members in by_state.items()}
+        # Each state's clinics from their middle outwards, sorted once.
+        self._by_state = {
+            code: sorted(members, key=lambda x, c=self._centres[code]: _away(c, x))
+            for code, members in by_state.items()
+        }
         # Clinics' own spelling of their cities ("St. Louis", not USPS's "Saint Louis").
         self._spelling = {(fold(c.city), c.state): c.city for c in clinics}
 
@@ -132,17 +142,22 @@ class Directory:
     def _around(self, search: Search, candidates: Sequence[Place], keep) -> Answer:
         """The clinics nearest a place; of several places with one name, the one with the
         nearest clinic (the others are offered as links)."""
-        place = candidates[0]
-        if len(candidates) > 1:
-            place = min(candidates, key=lambda p: self._nearest_km(p, keep))
-        found = geo.nearest_to_point(place.latitude, place.longitude, keep, self._grid.box, RESULTS)
+        points = [(p.latitude, p.longitude) for p in candidates]
+        place = candidates[geo.nearest_of(points, keep, self._grid.box, RADII)]
+        found = self._nearest(place, keep)
         hits = tuple(Hit(x, km, self.timezones.get(x.slug, "")) for km, x in found)
-        others = tuple(self._named(p).label for p in candidates if p is not place)
+        # Other places of that name, those in states with clinics first.
+        rest = sorted(
+            (p for p in candidates if p is not place),
+            key=lambda p: (p.state not in self._by_state, p.state),
+        )
+        others = tuple(self._named(p).label for p in rest[:OTHERS])
         return Answer(search, place=self._named(place), hits=hits, others=others)
 
-    def _nearest_km(self, place: Place, keep) -> float:
-        found = geo.nearest_to_point(place.latitude, place.longitude, keep, self._grid.box, 1)
-        return found[0][0] if found else math.inf
+    def _nearest(self, place: Place, keep) -> list[tuple[float, Location]]:
+        return geo.nearest_to_point(
+            place.latitude, place.longitude, keep, self._grid.box, RESULTS, RADII
+        )
 
     def _named(self, place: Place) -> Place:
         """The place with the city spelt as our clinics there spell it."""
@@ -166,17 +181,12 @@ class Directory:
         if place is None:
             return Answer(search, message=message, suggestions=suggestions)
         code = place.state
-        members = [x for x in self._by_state.get(code, ()) if keep(x)]
-        if members:
+        members = self._by_state.get(code, [])
+        total = sum(1 for x in members if keep(x))
+        if total:
             centre = self._centres[code]
             place = replace(place, latitude=centre[0], longitude=centre[1])
-
-            def away(x: Location) -> tuple[float, str]:
-                if x.latitude is None:
-                    return (math.inf, x.slug)
-                return (geo.point_distance_km(*centre, x.latitude, x.longitude), x.slug)
-
-            ranked = heapq.nsmallest(RESULTS, members, key=away)
+            ranked = itertools.islice(filter(keep, members), RESULTS)
             hits = tuple(Hit(x, None, self.timezones.get(x.slug, "")) for x in ranked)
             return Answer(
                 search,
@@ -186,10 +196,11 @@ class Directory:
                 suggestions=suggestions,
                 others=others,
                 state=code,
-                state_total=len(members),
+                state_total=total,
             )
-        found = geo.nearest_to_point(place.latitude, place.longitude, keep, self._grid.box, RESULTS)
-        hits = tuple(Hit(x, None, self.timezones.get(x.slug, "")) for _km, x in found)
+        hits = tuple(
+            Hit(x, None, self.timezones.get(x.slug, "")) for _km, x in self._nearest(place, keep)
+        )
         name = STATE_NAMES.get(code, code)
         note = f"We have no clinic in {name} yet. These are the nearest."
         return Answer(
@@ -241,6 +252,12 @@ INDEX_FIELDS = (
     "slug", "name", "street_address", "city", "state", "postal_code", "latitude", "longitude",
     "phone", "phone_display", "opening_hours", "special_hours", "timezone", "services",
 )  # fmt: skip
+
+
+def _away(centre: tuple[float, float], x: Location) -> tuple[float, str]:
+    if x.latitude is None:
+        return (math.inf, x.slug)
+    return (geo.point_distance_km(*centre, x.latitude, x.longitude), x.slug)
 
 
 def _centre(members: Sequence[Location]) -> tuple[float, float]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from seo.core import locator, places, urls
 from seo.core.pages.model import Service
 from seo.services import rendering
-from seo.services.sources import Catalog
+from seo.services.sources import Catalog, published_listing
 from seo.store import queries
 
 _lock = threading.Lock()
@@ -41,15 +41,11 @@ class Held:
         return self._index
 
 
-def read(catalog: Catalog) -> tuple[locator.Directory, tuple[Service, ...]]:
-    """The locator's data from the published site in memory, as the build reads it."""
-    return locator.Directory(catalog.locations(), places.gazetteer()), tuple(catalog.services())
-
-
 def index_document(catalog: Catalog) -> bytes:
-    """The JSON index the static build writes at urls.locator_index()."""
-    directory, services = read(catalog)
-    return directory.index_document(services).encode()
+    """The JSON index the static build writes at urls.locator_index(): the same bytes the
+    server answers, made from the build's own copy of the published site."""
+    directory = locator.Directory(catalog.locations(), places.gazetteer())
+    return directory.index_document(catalog.services()).encode()
 
 
 def version(engine: Engine) -> str | None:
@@ -70,8 +66,9 @@ def held(app: Flask | None = None, engine: Engine | None = None) -> Held:
         if current is not None and key is not None and current.key == key:
             return current
         with Session(engine) as session:
-            directory, services = read(Catalog(session))
-        current = Held(key, directory, services)
+            services, locations = published_listing(session)
+        directory = locator.Directory(locations, places.gazetteer())
+        current = Held(key, directory, tuple(services))
         if key is not None:  # no page state yet: read again next time
             app.extensions["seo.locator"] = current
     return current
