@@ -107,7 +107,7 @@
     else status.parentNode.insertBefore(section, status.nextSibling);
     enhance(section);
     var found = section.querySelectorAll("li.clinic").length;
-    say(section.querySelector("h2").textContent + ": " + found + (found === 1 ? " clinic." : " clinics."));
+    say(found ? found + (found === 1 ? " clinic found." : " clinics found.") : "");
     if (push && asked.get("q")) history.pushState(null, "", "?" + asked.toString());
   }
   function ask(asked, push) {
@@ -341,7 +341,12 @@
   window.addEventListener("popstate", function () {
     var asked = new URLSearchParams(location.search);
     form.elements.q.value = asked.get("q") || "";
+    var shown = document.getElementById("locator-results");
     if (asked.get("q")) ask(asked, false);
+    else if (shown) {
+      shown.parentNode.removeChild(shown);
+      say("");
+    }
   });
   if (locate && navigator.geolocation) {
     locate.hidden = false;

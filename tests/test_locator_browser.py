@@ -72,7 +72,7 @@ def test_results_update_in_place_with_the_script(open_page, live_server, axe, vi
     first = page.locator("#locator-results li.clinic").first
     expect(first.locator(".today")).to_contain_text(" · ")
     expect(first.locator("a.call")).to_have_attribute("href", "tel:+13145550101")
-    expect(page.locator("#locator-status")).to_contain_text("10 clinics")
+    expect(page.locator("#locator-status")).to_have_text("10 clinics found.")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_no_violations(axe, page)
 
@@ -93,6 +93,21 @@ def test_the_service_filter_and_a_suggestion_search_in_place(open_page, live_ser
     assert page.evaluate("window.stayed") is True
     links = page.locator("#locator-results li h3 a").evaluate_all("all => all.map(a => a.pathname)")
     assert links and all(link.startswith("/ketamine-infusion-therapy/") for link in links)
+
+
+def test_back_and_forward_follow_the_searches(open_page, live_server):
+    page = open_page(live_server.url)
+    page.goto("/locations/")
+    search(page, "63031")
+    expect(page.locator("#results-heading")).to_contain_text("63031")
+    search(page, "Kansas City, MO")
+    expect(page.locator("#results-heading")).to_have_text("Clinics near Kansas City, MO")
+    page.go_back()
+    expect(page.locator("#results-heading")).to_contain_text("63031")
+    expect(page.locator("#q")).to_have_value("63031")
+    page.go_back()
+    expect(page.locator("#locator-results")).to_have_count(0)
+    assert page.url.endswith("/locations/")
 
 
 def test_use_my_location_searches_around_the_browser_position(open_page, live_server):
