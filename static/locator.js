@@ -15,7 +15,7 @@
   var ABBR = { st: "saint", ste: "sainte", ft: "fort", mt: "mount",
     n: "north", s: "south", e: "east", w: "west" };
 
-  function say(text) { status.textContent = text; }
+  function say(text) { status.textContent = text; } // announced by screen readers only
 
   // --- today's hours and open now ------------------------------------------------------
   function minutes(hhmm) { var p = hhmm.split(":"); return +p[0] * 60 + +p[1]; }
@@ -107,8 +107,15 @@
     else status.parentNode.insertBefore(section, status.nextSibling);
     enhance(section);
     var found = section.querySelectorAll("li.clinic").length;
-    say(found ? found + (found === 1 ? " clinic found." : " clinics found.") : "");
+    var note = section.querySelector(".notice");
+    say(found ? found + (found === 1 ? " clinic found." : " clinics found.") : (note || section).textContent);
     if (push && asked.get("q")) history.pushState(null, "", "?" + asked.toString());
+  }
+  function problem(text) { // a visible notice where the results go
+    var section = el("section", { id: "locator-results", "class": "results", "aria-labelledby": "results-heading" });
+    section.appendChild(el("h2", { id: "results-heading" }, "Find a clinic"));
+    section.appendChild(el("p", { "class": "notice" }, text));
+    show(section, null, false);
   }
   function ask(asked, push) {
     say("Searching…");
@@ -116,7 +123,7 @@
     fetch(form.action + "?" + asked.toString(), { headers: { Accept: "text/html" } })
       .then(function (response) {
         if (response.status === 429) {
-          say("Too many searches in a row: wait a minute, then try again.");
+          problem("Too many searches in a row: wait a minute, then try again.");
           return null;
         }
         return response.text();
@@ -139,7 +146,7 @@
   }
   function searchHere(asked, push) {
     load().then(function (data) { show(render(data, rank(data, asked), asked), asked, push); },
-      function () { index = null; say("The list of clinics could not be loaded. Please try again."); });
+      function () { index = null; problem("The list of clinics could not be loaded. Please try again."); });
   }
 
   // --- the static host's own search over the JSON index -----------------------------------
@@ -252,6 +259,7 @@
       same = data.clinics.filter(function (c) {
         return fold(c[F.city]) === city && (!split || c[F.state] === split[1]);
       });
+      same = same.filter(function (c) { return c[F.state] === (same[0] || c)[F.state]; });
       point = centre(same);
       if (!point) {
         var seen = {};
@@ -356,7 +364,7 @@
         var c = position.coords;
         ask(params({ near: c.latitude.toFixed(3) + "," + c.longitude.toFixed(3), service: chosen() }), false);
       }, function () {
-        say("Your location is not available. Type a ZIP code, a city or a state.");
+        problem("Your location is not available. Type a ZIP code, a city or a state.");
       }, { maximumAge: 600000, timeout: 15000 });
     });
   }

@@ -95,6 +95,19 @@ def test_the_service_filter_and_a_suggestion_search_in_place(open_page, live_ser
     assert links and all(link.startswith("/ketamine-infusion-therapy/") for link in links)
 
 
+def test_a_refused_position_is_explained_where_the_results_go(open_page, live_server, axe):
+    page = open_page(live_server.url, PHONE)  # no geolocation permission
+    page.goto("/locations/")
+    page.click("text=Use my location")
+    expect(page.locator("#locator-results .notice")).to_have_text(
+        "Your location is not available. Type a ZIP code, a city or a state."
+    )
+    expect(page.locator("#locator-status")).to_have_text(
+        "Your location is not available. Type a ZIP code, a city or a state."
+    )
+    assert_no_violations(axe, page)
+
+
 def test_back_and_forward_follow_the_searches(open_page, live_server):
     page = open_page(live_server.url)
     page.goto("/locations/")
