@@ -165,8 +165,8 @@ class Gazetteer:
         return self._prefix_state.get(code[:3])
 
     def _near(self, folded: str, state: str) -> list[str]:
-        """Names sharing most letter pairs with `folded`: one typo changes at most two pairs,
-        so only these can be close enough to suggest."""
+        """Names sharing all but four of `folded`'s letter pairs: a typo changes at most two
+        pairs, so names two typos away are among these, and difflib need not read the rest."""
         pairs = _pairs(folded)
         shared = Counter(n for gram in pairs for n in self._grams.get(gram, ()))
         least = max(1, len(pairs) - 4)
