@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from seo import cli, extensions
     from seo.store import db
-    from seo.web import admin, appointments, cache, public, security
+    from seo.web import admin, appointments, cache, locator, public, security
 
     if app.config["TRUSTED_PROXIES"] > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
     cache.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(locator.bp)
     admin.init_app(app)
     app.register_blueprint(appointments.bp)
     cli.init_app(app)

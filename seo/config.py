@@ -48,6 +48,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         # Appointment requests: a per-address limit, and email to staff when SMTP is set.
         "APPOINTMENT_RATE_LIMIT": os.environ.get("APPOINTMENT_RATE_LIMIT", "5 per hour"),
+        # Store locator searches (/locations/?q=...) allowed per visitor address.
+        "LOCATOR_RATE_LIMIT": os.environ.get("LOCATOR_RATE_LIMIT", "30 per minute"),
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT") or 25),
         "SMTP_FROM": os.environ.get("SMTP_FROM") or None,

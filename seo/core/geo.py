@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable, Sequence
 
@@ -17,14 +18,19 @@ GRID_CELL = 0.5  # degrees
 BoxQuery = Callable[[float, float, float], Iterable[Location]]
 
 
-def distance_km(a: Location, b: Location) -> float:
-    """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+def point_distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points in degrees (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 12_742 * math.asin(math.sqrt(h))
+
+
+def distance_km(a: Location, b: Location) -> float:
+    """Great-circle distance between two located locations."""
+    return point_distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def nearest(
@@ -38,15 +44,19 @@ def nearest(
     return sorted(located, key=lambda o: (distance_km(location, o), o.slug))[:count]
 
 
+def safe_km(latitude: float, radius: float) -> float:
+    """How far from a point at `latitude` everything outside its +/-radius box lies, at least."""
+    edge_lat = min(89.9, abs(latitude) + radius)
+    return radius * KM_PER_DEGREE * math.cos(math.radians(edge_lat))
+
+
 def box_is_enough(location: Location, found: Sequence[Location], radius: float, count: int) -> bool:
     """True when no location outside the +/-radius box can be nearer than the count-th found."""
     if radius >= 180 or location.latitude is None:
         return True
     if len(found) < count:
         return False
-    edge_lat = min(89.9, abs(location.latitude) + radius)
-    safe_km = radius * KM_PER_DEGREE * math.cos(math.radians(edge_lat))
-    return distance_km(location, found[count - 1]) <= safe_km
+    return distance_km(location, found[count - 1]) <= safe_km(location.latitude, radius)
 
 
 def find_neighbours(
@@ -67,27 +77,86 @@ def find_neighbours(
     return found
 
 
-def _cell(latitude: float, longitude: float) -> tuple[int, int]:
-    return math.floor(latitude / GRID_CELL), math.floor(longitude / GRID_CELL)
+def nearest_to_point(
+    latitude: float,
+    longitude: float,
+    keep: Callable[[Location], bool],
+    box: BoxQuery,
+    count: int,
+    radii: Sequence[float] = SEARCH_RADII,
+) -> list[tuple[float, Location]]:
+    """(km, location) of the `count` located locations nearest a point that `keep` accepts,
+    nearest first, searching ever wider boxes as `find_neighbours` does."""
+    found: list[tuple[float, Location]] = []
+    for radius in radii:
+        inside = (
+            (point_distance_km(latitude, longitude, o.latitude, o.longitude), o)
+            for o in box(latitude, longitude, radius)
+            if keep(o)
+        )
+        found = heapq.nsmallest(count, inside, key=lambda pair: (pair[0], pair[1].slug))
+        if radius >= 180 or (len(found) == count and found[-1][0] <= safe_km(latitude, radius)):
+            break
+    return found
+
+
+def nearest_of(
+    points: Sequence[tuple[float, float]],
+    keep: Callable[[Location], bool],
+    box: BoxQuery,
+    radii: Sequence[float] = SEARCH_RADII,
+) -> int:
+    """The index of the point with the nearest accepted location (0 when none has one).
+
+    The boxes around every point are widened together, and the search stops as soon as one
+    point's nearest location is certain and no other point can have a nearer one: asking
+    each point for its own nearest would widen the far ones to half the map."""
+    best: int | None = None
+    best_km = math.inf
+    remaining = list(range(len(points)))
+    for radius in radii:
+        bounds = {}
+        for i in remaining:
+            latitude, longitude = points[i]
+            near = min(
+                (
+                    point_distance_km(latitude, longitude, o.latitude, o.longitude)
+                    for o in box(latitude, longitude, radius)
+                    if keep(o)
+                ),
+                default=math.inf,
+            )
+            safe = math.inf if radius >= 180 else safe_km(latitude, radius)
+            if near <= safe and near < best_km:
+                best, best_km = i, near  # certain: nothing outside the box is nearer
+            bounds[i] = min(near, safe)  # no location is nearer this point than that
+        remaining = [i for i in remaining if i != best and bounds[i] < best_km]
+        if not remaining:
+            break
+    return best or 0
 
 
 class Grid:
-    """Located locations on a grid of GRID_CELL-degree squares: a small box reads a few
-    cells, not a band of the whole map."""
+    """Located locations on a grid of squares (GRID_CELL degrees unless told): a small box
+    reads a few cells, not a band of the whole map."""
 
-    def __init__(self, locations: Iterable[Location]):
+    def __init__(self, locations: Iterable[Location], cell: float = GRID_CELL):
+        self._size = cell
         self._cells: dict[tuple[int, int], list[Location]] = {}
         for x in locations:
             if x.latitude is not None:
-                self._cells.setdefault(_cell(x.latitude, x.longitude), []).append(x)
+                self._cells.setdefault(self._cell(x.latitude, x.longitude), []).append(x)
+
+    def _cell(self, latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / self._size), math.floor(longitude / self._size)
 
     def box(self, latitude: float, longitude: float, radius: float) -> list[Location]:
         """The locations within +/-radius degrees of a point."""
-        reach = math.ceil(radius / GRID_CELL)
+        reach = math.ceil(radius / self._size)
         if (2 * reach + 1) ** 2 > len(self._cells):
             cells: Iterable[list[Location]] = self._cells.values()
         else:
-            row, column = _cell(latitude, longitude)
+            row, column = self._cell(latitude, longitude)
             cells = (
                 self._cells.get((i, j), [])
                 for i in range(row - reach, row + reach + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from seo.core.locations import STATE_NAMES
 
@@ -35,6 +36,17 @@ def home() -> str:
 
 def locations_index() -> str:
     return f"/{LOCATIONS}/"
+
+
+def locator(query: str = "", service: str = "") -> str:
+    """The store locator's answer for a search (a ZIP code, a city or a state)."""
+    params = {"q": query, **({"service": service} if service else {})}
+    return f"/{LOCATIONS}/?" + urlencode(params)
+
+
+def locator_index() -> str:
+    """The clinics as JSON, which the locator script searches on a static host."""
+    return f"/{LOCATIONS}/index.json"
 
 
 def state(code: str) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from seo.core import sitemaps, urls
 from seo.core.urls import MEDIA, PageRef
-from seo.services import build_folder, feeds, forking, page_state
+from seo.services import build_folder, feeds, forking, locator, page_state
 from seo.services.sources import Catalog
 from seo.store import media
 from seo.store.db import get_engine
@@ -130,6 +130,13 @@ def _write_key_file(root: Path) -> None:
         (root / urls.indexnow_key_file(key).lstrip("/")).write_text(key, encoding="ascii")
 
 
+def _write_locator_index(catalog: Catalog, root: Path) -> None:
+    """The clinics as JSON: the locator script searches it where no server answers."""
+    target = root / urls.locator_index().lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(locator.index_document(catalog))
+
+
 def build_site(
     outdir: Path,
     *,
@@ -162,6 +169,7 @@ def build_site(
                 # The photo variants the pages show (their names hold a content hash).
                 names = [name for photo in catalog.every_photo() for name in photo.files()]
                 media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
+                _write_locator_index(catalog, new)
             _write_key_file(new)
             static = Path(current_app.static_folder or "")
             if static.is_dir():

@@ -228,6 +228,15 @@ class Preview:
         return self._base.photos(location_slug)
 
 
+def published_listing(session: Session) -> tuple[Sequence[Service], list[Location]]:
+    """The published services and clinics as the /locations/ page reads them (exclusions
+    applied), without the clinics' intros: what the store locator searches."""
+    base = _Published(session)
+    return base.services(), [
+        base.adjust(x) for x in queries.published_location_values(session, intro=False)
+    ]
+
+
 def preview_location(session: Session, slug: str) -> Location | None:
     """A location of any status as staff see it, for previews."""
     row = queries.location_by_slug(session, slug)

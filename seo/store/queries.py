@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import Connection, func, literal, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from seo.core import locations as core_locations
@@ -278,6 +278,11 @@ def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] 
     return None if row is None else (row[0], row[1])
 
 
+def page_inputs(connection: Connection, path: str) -> str | None:
+    """The rebuild key of one page as page state holds it, read without the ORM."""
+    return connection.scalar(select(PageState.inputs).where(PageState.path == path))
+
+
 def location_ids(session: Session) -> dict[str, int]:
     """slug -> id for every location."""
     return {slug: id_ for slug, id_ in session.execute(select(Location.slug, Location.id))}
@@ -340,11 +345,16 @@ def request_locations(session: Session) -> Sequence[Location]:
     ).all()
 
 
-def published_location_values(session: Session) -> list[core_locations.Location]:
-    """Every published location as a core value, read as plain rows (fast at 100,000)."""
+def published_location_values(
+    session: Session, *, intro: bool = True
+) -> list[core_locations.Location]:
+    """Every published location as a core value, read as plain rows (fast at 100,000);
+    with intro=False, the intros are left in the database (read as "")."""
     from seo.store.models import location_from_columns
 
     columns = [getattr(Location, f) for f in (*Location.VALUE_FIELDS, "services")]
+    if not intro:
+        columns = [literal("").label("intro") if c.key == "intro" else c for c in columns]
     stmt = (
         select(*columns)
         .where(Location.status == "published")

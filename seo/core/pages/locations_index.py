@@ -1,16 +1,17 @@
-"""The locations index: every published clinic, grouped by state."""
+"""The locations index: the clinic finder's form and every published clinic, by state."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seo.core import schema_org, urls
+from seo.core import locator, schema_org, urls
 from seo.core.pages.kind import Key, PageKind, Source
 from seo.core.pages.model import (
     DESCRIPTION_MAX,
     Link,
     Members,
     Page,
+    Service,
     Site,
     group_by_state,
     shorten,
@@ -21,11 +22,12 @@ from seo.core.pages.model import (
 @dataclass(frozen=True)
 class Inputs:
     site: Site
+    services: tuple[Service, ...]  # the finder's treatment choices
     locations: Members
 
 
 def inputs(source: Source, key: Key) -> Inputs:
-    return Inputs(source.site, source.locations())
+    return Inputs(source.site, tuple(source.services()), source.locations())
 
 
 def compose(given: Inputs) -> Page:
@@ -45,7 +47,7 @@ def compose(given: Inputs) -> Page:
         h1="Our clinic locations",
         breadcrumbs=(Link("Home", urls.home()), Link("Locations", path)),
         graph={},
-        data={"groups": groups},
+        data={"groups": groups, "finder": locator.finder(given.services)},
     )
     return schema_org.with_graph(page, schema_org.simple_graph(site, page))
 

@@ -1,0 +1,50 @@
+"""The store locator at /locations/?q=...: a plain GET form the server answers (noindex, cached
+briefly), and the clinics' JSON index its script searches on a static host.
+
+/locations/ without a search is the ordinary page, answered by the public blueprint."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, current_app, request
+
+from seo.core import locator as core
+from seo.extensions import limiter
+from seo.services import locator
+from seo.web import public
+
+bp = Blueprint("locator", __name__)
+
+SEARCH_CACHE = "public, max-age=60"  # answers change only when clinics do; keep them brief
+INDEX_CACHE = "public, max-age=300"
+
+
+def _not_a_search() -> bool:
+    return not core.is_search(request.args)
+
+
+@bp.route("/locations/")
+@limiter.limit(
+    lambda: current_app.config.get("LOCATOR_RATE_LIMIT", "30 per minute"),
+    exempt_when=_not_a_search,
+)
+def locations() -> Response:
+    if _not_a_search():
+        return public.page("locations/")
+    search, problem = core.read_search(request.args)
+    body = locator.answer(search, problem)
+    response = Response(body, status=400 if problem else 200, mimetype="text/html")
+    response.headers["Cache-Control"] = SEARCH_CACHE
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+@bp.route("/locations/index.json")
+def index() -> Response:
+    body = locator.held().index()
+    response = Response(body, mimetype="application/json")
+    response.headers["Cache-Control"] = INDEX_CACHE
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    return response.make_conditional(request)
