@@ -49,10 +49,11 @@
     });
     return table;
   }
-  function specials(text) { // "2026-12-24 08:00-12:00; 2026-12-25 closed"
+  function specials(text) { // "2026-12-24 08:00-12:00 Christmas Eve; 2026-12-25 closed"
     var days = {};
     (text || "").split(";").forEach(function (chunk) {
-      var m = chunk.trim().match(/^(\d{4}-\d{2}-\d{2})\s+(.+)$/);
+      // The date, then "closed" or the ranges; a holiday's name may follow.
+      var m = chunk.trim().match(/^(\d{4}-\d{2}-\d{2})\s+(closed|off|[\d:,-]+)(?:\s.*)?$/i);
       if (m) days[m[1]] = ranges(m[2]);
     });
     return days;

@@ -92,7 +92,9 @@ class Directory:
                 # A clinic without coordinates is placed at its ZIP code.
                 location = replace(location, latitude=record.latitude, longitude=record.longitude)
             clinics.append(replace(location, intro="") if location.intro else location)
-            self.timezones[location.slug] = record.timezone if record else ""
+            # The clinic's own zone (from its coordinates, or set by staff), else its ZIP's.
+            fallback = record.timezone if record else ""
+            self.timezones[location.slug] = location.time_zone or fallback
         self.clinics: tuple[Location, ...] = tuple(clinics)
         self._grid = geo.Grid(clinics, GRID_CELL)
         by_state: dict[str, list[Location]] = {}
