@@ -27,7 +27,9 @@ class _Published:
         rows = queries.services(session)
         self._services = [s.to_core() for s in rows]
         self._service_index = {s.slug: s for s in self._services}
-        self._articles = {s.slug: rendering.compiled(s) for s in rows}
+        # Compiled when first asked for: a request composes one service's pages, not all.
+        self._service_rows = {s.slug: s for s in rows}
+        self._articles: dict[str, CompiledArticle] = {}
         self._overrides = {
             (row.service.slug, row.location.slug): row.to_core()
             for row in queries.page_overrides(session)
@@ -51,6 +53,8 @@ class _Published:
         return self._service_index.get(slug)
 
     def article(self, slug: str) -> CompiledArticle:
+        if slug not in self._articles:
+            self._articles[slug] = rendering.compiled(self._service_rows[slug])
         return self._articles[slug]
 
     def override(self, service_slug: str, location_slug: str) -> Override | None:
@@ -89,6 +93,8 @@ class Catalog(_Published):
 
     def __init__(self, session: Session):
         super().__init__(session)
+        for service in self._services:  # now, while the rows are loaded: workers fork later
+            self.article(service.slug)
         self._locations = Members(
             self.adjust(x) for x in queries.published_location_values(session)
         )
