@@ -6,7 +6,8 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format serve bench postgres redis browser clean lighthouse screenshots
+.PHONY: run test lint format serve bench postgres redis browser clean lighthouse screenshots \
+	translations messages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,12 +19,24 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed translations
 	$(FLASK) seo init
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Interface text: compile each language's seo/translations/<lang>/LC_MESSAGES/messages.po.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d seo/translations -D messages
+
+# Extract the interface text into messages.pot and merge it into every language's catalog
+# (docs/LANGUAGES.md); translators then fill in the new empty msgstr lines.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
+	  --no-location --sort-output --omit-header -w 100 -o seo/translations/messages.pot .
+	$(BIN)/pybabel -q update -i seo/translations/messages.pot -d seo/translations -D messages \
+	  --no-fuzzy-matching -w 100
+
 # Production server: gunicorn with the settings in gunicorn.conf.py (PORT, WEB_CONCURRENCY).
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed translations
 	$(FLASK) seo init
 	$(BIN)/gunicorn -c gunicorn.conf.py app:app
 
@@ -79,7 +92,7 @@ lighthouse: $(VENV)/.installed browser $(LIGHTHOUSE)
 screenshots: $(VENV)/.dev-installed browser
 	$(BIN)/python scripts/screenshots.py
 
-test: $(VENV)/.dev-installed postgres redis browser
+test: $(VENV)/.dev-installed translations postgres redis browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

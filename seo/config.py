@@ -33,6 +33,9 @@ def defaults(instance_path: str) -> dict:
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "BRAND_NAME": os.environ.get("BRAND_NAME", "Gateway Pain Relief"),
         "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
+        # Interface text: one folder per language, <code>/LC_MESSAGES/messages.po.
+        "TRANSLATIONS_DIR": str(Path(__file__).resolve().parent / "translations"),
+        "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE", "en"),
         "LOCATIONS_CSV": str(Path(__file__).resolve().parent.parent / "locations.csv"),
         # A request body (an uploaded locations file with its form) over this answers 413.
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB") or 20) * 1024 * 1024),

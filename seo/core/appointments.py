@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from seo.core import urls
+from seo.core.interface import ENGLISH, N_, Interface
 from seo.core.locations import normalize_phone
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 PREFERRED_TIMES = {
-    "": "Any time",
-    "morning": "Morning",
-    "midday": "Around midday",
-    "afternoon": "Afternoon",
+    "": N_("Any time"),
+    "morning": N_("Morning"),
+    "midday": N_("Around midday"),
+    "afternoon": N_("Afternoon"),
 }
 HONEYPOT = "website"  # hidden from people; a bot that fills it is refused
 LIMITS = {"name": 200, "phone": 40, "email": 254, "message": 2000}
@@ -90,39 +91,41 @@ def is_spam(raw: Mapping[str, str]) -> bool:
 
 
 def validate_request(
-    raw: Mapping[str, str], services: Collection[str] = ()
+    raw: Mapping[str, str], services: Collection[str] = (), ui: Interface = ENGLISH
 ) -> tuple[AppointmentRequest | None, dict[str, str]]:
     """Turn a form post into a request, or return {field: message} for each problem.
 
-    `services` are the slugs the visitor may choose from (empty: the page fixes the service)."""
+    `services` are the slugs the visitor may choose from (empty: the page fixes the service);
+    the messages are in the language of `ui`."""
+    _ = ui.gettext
     text = {name: str(raw.get(name) or "").strip() for name in (*LIMITS, "preferred_time")}
     errors: dict[str, str] = {}
     name = " ".join(text["name"].split())
     if not name:
-        errors["name"] = "Enter your name so the clinic knows whom to ask for."
+        errors["name"] = _("Enter your name so the clinic knows whom to ask for.")
     for key, limit in LIMITS.items():
         if len(text[key]) > limit and key not in errors:
-            errors[key] = f"Keep this under {limit} characters."
+            errors[key] = _("Keep this under %(limit)s characters.", limit=limit)
     phone = ""
     if text["phone"] and "phone" not in errors:
         try:
             # A visitor may live anywhere in North America; the clinic calls back all the same.
             phone = normalize_phone(text["phone"], regions=None)
         except ValueError:
-            errors["phone"] = "Enter a US phone number, for example (314) 555-0101."
+            errors["phone"] = _("Enter a US phone number, for example (314) 555-0101.")
     email = text["email"]
     if email and "email" not in errors and not EMAIL_RE.match(email):
-        errors["email"] = "Enter an email address such as name@example.com."
+        errors["email"] = _("Enter an email address such as name@example.com.")
     if not text["phone"] and not email:
-        errors["phone"] = "Enter a phone number or an email address (or both)."
+        errors["phone"] = _("Enter a phone number or an email address (or both).")
     preferred = text["preferred_time"]
     if preferred not in PREFERRED_TIMES:
-        errors["preferred_time"] = "Choose one of the listed times."
+        errors["preferred_time"] = _("Choose one of the listed times.")
     service = str(raw.get("service") or "").strip()
     if service and services and service not in services:
-        errors["service"] = "Choose one of the listed treatments."
+        errors["service"] = _("Choose one of the listed treatments.")
     if str(raw.get("consent") or "") not in ("y", "on", "yes", "1"):
-        errors["consent"] = "Tick the box so the clinic may contact you about this request."
+        errors["consent"] = _("Tick the box so the clinic may contact you about this request.")
     if errors:
         return None, errors
     request = AppointmentRequest(

@@ -54,10 +54,6 @@ class SpecialHours:
         return not self.opens
 
     @property
-    def label(self) -> str:
-        return "Closed" if self.closed else range_label(self.opens, self.closes)
-
-    @property
     def span(self) -> str:
         """The range as the page's script reads it: `09:00-12:00`, or empty when closed."""
         return "" if self.closed else f"{self.opens}-{self.closes}"
@@ -73,10 +69,6 @@ class Closure:
     @property
     def last_day(self) -> date:
         return self.until - timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        return long_date(self.until)
 
 
 def closure(closed_until: date | None, today: date) -> Closure | None:
@@ -102,13 +94,6 @@ def clock(hhmm: str) -> str:
 
 def all_day(opens: str, closes: str) -> bool:
     return opens == MIDNIGHT and closes in (DAY_END, "23:59")
-
-
-def range_label(opens: str, closes: str) -> str:
-    """`9:00 AM – 5:00 PM`, `6:00 PM – 2:00 AM` past midnight, `Open 24 hours` all day."""
-    if all_day(opens, closes):
-        return "Open 24 hours"
-    return f"{clock(opens)} – {clock(closes)}"
 
 
 def minutes(hhmm: str) -> int:
@@ -276,18 +261,13 @@ def normalize_special_hours(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def week_table(text: str) -> list[tuple[str, list[str]]]:
-    """Return (day name, ['9:00 AM – 5:00 PM', ...]) for Monday..Sunday; empty = closed."""
-    return [(name, [range_label(o, c) for o, c in spans]) for name, spans in _week(text)]
-
-
-@functools.lru_cache(maxsize=4096)
 def week_spans(text: str) -> list[str]:
     """Each day's ranges, Monday..Sunday, as the page's script reads them: `09:00-17:00,...`."""
-    return [",".join(f"{o}-{c}" for o, c in spans) for _name, spans in _week(text)]
+    return [",".join(f"{o}-{c}" for o, c in spans) for _name, spans in week(text)]
 
 
-def _week(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+def week(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return (day name, [(opens, closes), ...]) for Monday..Sunday; empty = closed."""
     table: dict[str, list[tuple[str, str]]] = {code: [] for code in DAY_CODES}
     for rule in parse_opening_hours(text):
         for code in rule.days:

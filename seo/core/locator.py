@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from seo.core import geo, schema_org, urls
-from seo.core.hours import HoursError, week_table
+from seo.core.hours import HoursError
+from seo.core.interface import ENGLISH, N_, Interface
 from seo.core.locations import STATE_NAMES, Location, display_phone
 from seo.core.pages.model import Link, Page, Service, Site, directions_url, shorten_title
 from seo.core.places import QUERY_MAX, Gazetteer, Place, fold, locate
@@ -46,7 +47,7 @@ def read_search(args: Mapping[str, str]) -> tuple[Search, str]:
     text = " ".join(str(args.get("q", "")).split())
     service = str(args.get("service", "")).strip()
     if len(text) > QUERY_MAX or len(service) > QUERY_MAX:
-        return Search(), f"Type at most {QUERY_MAX} characters: a ZIP code, a city or a state."
+        return Search(), N_("Type at most %(limit)s characters: a ZIP code, a city or a state.")
     near = None
     if args.get("near"):
         try:
@@ -54,7 +55,7 @@ def read_search(args: Mapping[str, str]) -> tuple[Search, str]:
         except ValueError:
             latitude = longitude = math.nan
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            return Search(text, service), "Your position could not be read; type a place."
+            return Search(text, service), N_("Your position could not be read; type a place.")
         near = (round(latitude, 3), round(longitude, 3))  # about 100 m: enough to rank by
     return Search(text, service, near), ""
 
@@ -277,15 +278,12 @@ def miles(km: float) -> str:
     return f"{value:.1f} mi" if value < 10 else f"{value:,.0f} mi"
 
 
-DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def week_summary(opening_hours: str) -> str:
+def week_summary(opening_hours: str, ui: Interface = ENGLISH) -> str:
     """The week's hours in one line, days with equal hours joined: "Mon–Fri 8:00 AM – 5:00 PM"."""
     if not opening_hours:
         return ""
     try:
-        table = [", ".join(ranges) for _day, ranges in week_table(opening_hours)]
+        table = [", ".join(ranges) for _day, ranges in ui.week_table(opening_hours)]
     except HoursError:
         return ""
     runs: list[list[int]] = []
@@ -298,12 +296,12 @@ def week_summary(opening_hours: str) -> str:
     for run in runs:
         if not table[run[0]]:
             continue
-        days = DAY_SHORT[run[0]] + (f"–{DAY_SHORT[run[-1]]}" if len(run) > 1 else "")
+        days = ui.short_day(run[0]) + (f"–{ui.short_day(run[-1])}" if len(run) > 1 else "")
         parts.append(f"{days} {table[run[0]]}")
-    return "; ".join(parts) or "Closed every day"
+    return "; ".join(parts) or ui.gettext("Closed every day")
 
 
-def card(hit: Hit, service: Service | None) -> dict:
+def card(hit: Hit, service: Service | None, ui: Interface = ENGLISH) -> dict:
     """What one result shows, and the data its script reads."""
     x = hit.location
     offered = service is not None and x.offers(service.slug)
@@ -311,7 +309,7 @@ def card(hit: Hit, service: Service | None) -> dict:
         "location": x,
         "path": urls.landing(service.slug, x.slug) if offered else urls.location(x.slug),
         "distance": miles(hit.km) if hit.km is not None else "",
-        "week": week_summary(x.opening_hours),
+        "week": week_summary(x.opening_hours, ui),
         "hours": x.opening_hours,
         "special": x.special_hours,
         "timezone": hit.timezone,
@@ -331,27 +329,38 @@ def finder(services: Sequence[Service], search: Search | None = None) -> dict:
     }
 
 
-def heading(answer: Answer) -> str:
-    what = answer.service.name if answer.service else "Clinics"
+def heading(answer: Answer, ui: Interface = ENGLISH) -> str:
+    what = answer.service.name if answer.service else ui.gettext("Clinics")
     if answer.state and answer.place is not None:
-        return f"{what} in {STATE_NAMES.get(answer.state, answer.state)}"
+        state = STATE_NAMES.get(answer.state, answer.state)
+        return ui.gettext("%(what)s in %(state)s", what=what, state=state)
     if answer.place is not None:
-        return f"{what} near {answer.place.label}"
-    return "No place found"
+        return ui.gettext("%(what)s near %(place)s", what=what, place=answer.place.label)
+    return ui.gettext("No place found")
 
 
-def compose(site: Site, services: Sequence[Service], answer: Answer, problem: str = "") -> Page:
-    """The locator's answer as a page: noindex, and never listed in a sitemap."""
+def compose(
+    site: Site,
+    services: Sequence[Service],
+    answer: Answer,
+    problem: str = "",
+    ui: Interface = ENGLISH,
+) -> Page:
+    """The locator's answer as a page, in the language of `ui`: noindex, and never listed
+    in a sitemap."""
     path = urls.locations_index()
-    title = heading(answer) if not problem else "Find a clinic"
+    find = ui.gettext("Find a clinic")
+    title = heading(answer, ui) if not problem else find
     service = answer.search.service if answer.service else ""
     page = Page(
         kind="locator",
         path=path,
         canonical=site.absolute(path),
         title=shorten_title(f"{title} | {site.brand}"),
-        description=f"The {site.brand} clinics nearest you, with distance, hours and phone.",
-        h1="Find a clinic",
+        description=ui.gettext(
+            "The %(brand)s clinics nearest you, with distance, hours and phone.", brand=site.brand
+        ),
+        h1=find,
         breadcrumbs=(
             Link("Home", urls.home()),
             Link("Locations", path),
@@ -359,14 +368,15 @@ def compose(site: Site, services: Sequence[Service], answer: Answer, problem: st
         ),
         graph={},
         noindex=True,
+        language=ui.language,
         data={
             "finder": finder(services, answer.search),
             "answer": answer,
             "heading": title,
-            "message": problem or answer.message,
+            "message": ui.gettext(problem, limit=QUERY_MAX) if problem else answer.message,
             "suggestions": [Link(s, urls.locator(s, service)) for s in answer.suggestions],
             "others": [Link(s, urls.locator(s, service)) for s in answer.others],
-            "cards": [card(hit, answer.service) for hit in answer.hits],
+            "cards": [card(hit, answer.service, ui) for hit in answer.hits],
             "state_name": STATE_NAMES.get(answer.state, ""),
         },
     )

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from seo.core import locator, places, urls
+from seo.core.interface import ENGLISH, Interface
 from seo.core.pages.model import Service
 from seo.services import rendering
 from seo.services.sources import Catalog, published_listing
@@ -74,10 +75,10 @@ def held(app: Flask | None = None, engine: Engine | None = None) -> Held:
     return current
 
 
-def answer(search: locator.Search, problem: str = "") -> bytes:
-    """The locator's page for a search, rendered."""
+def answer(search: locator.Search, problem: str = "", ui: Interface = ENGLISH) -> bytes:
+    """The locator's page for a search, rendered in the language of `ui`."""
     current = held()
     result = current.directory.search(search, current.services) if not problem else None
     result = result or locator.Answer(search)
-    page = locator.compose(rendering.current_site(), current.services, result, problem)
+    page = locator.compose(rendering.current_site(), current.services, result, problem, ui)
     return rendering.render(page)

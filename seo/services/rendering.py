@@ -9,13 +9,14 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app
 from markupsafe import Markup
 
 from seo.core import pages
 from seo.core.articles import CompiledArticle, compile_article
 from seo.core.pages.model import Page, Site
 from seo.core.schema_org import script_json
+from seo.services import catalogs
 from seo.store import models
 
 _compiled: dict[tuple[str, str, str], CompiledArticle] = {}
@@ -44,7 +45,8 @@ def compiled(service: models.Service) -> CompiledArticle:
 
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
-    html = render_template(
+    html = catalogs.render_template(
+        catalogs.interface(page.language),
         f"public/{page.kind}.html",
         page=page,
         site=current_site(),

@@ -18,7 +18,6 @@ from flask import (
     abort,
     current_app,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -26,8 +25,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
 from seo.core import appointments as core
+from seo.core.interface import N_
 from seo.core.locations import display_phone
 from seo.extensions import limiter
+from seo.services import catalogs
 from seo.services import rendering as site
 from seo.store import models, queries
 from seo.store.db import get_session
@@ -80,7 +81,8 @@ def _external_referrer() -> str:
 
 
 def _render_form(target: Target, values: dict, errors: dict, alert: str = "", status=200):
-    body = render_template(
+    body = catalogs.render_template(
+        catalogs.for_path(target.path),
         "appointments/form.html",
         site=site.current_site(),
         target=target,
@@ -115,12 +117,12 @@ def create():
     values = form.to_dict()
     if core.is_spam(form):
         log.info("appointment request refused: the honeypot field was filled in")
-        alert = "Your request could not be sent. Please call the clinic instead."
+        alert = N_("Your request could not be sent. Please call the clinic instead.")
         return _render_form(target, values, {}, alert, 400)
     allowed = [] if target.service else [s.slug for s in target.choices]
-    value, errors = core.validate_request(form, allowed)
+    value, errors = core.validate_request(form, allowed, catalogs.for_path(target.path))
     if value is None:
-        return _render_form(target, values, errors, "Please correct the marked fields.", 400)
+        return _render_form(target, values, errors, N_("Please correct the marked fields."), 400)
     row = store(target, value, core.clean_referrer(form.get("ref", "")))
     notify(row)
     return redirect(url_for("appointments.thanks", page=target.path), code=303)
@@ -189,7 +191,8 @@ def _email_staff(row: models.AppointmentRequest) -> None:
 @bp.route("/thanks/")
 def thanks():
     target = _target(request.args.get("page", ""))
-    return render_template(
+    return catalogs.render_template(
+        catalogs.for_path(target.path),
         "appointments/thanks.html",
         site=site.current_site(),
         target=target,
@@ -200,19 +203,22 @@ def thanks():
 @bp.errorhandler(CSRFError)
 def expired(error: CSRFError):
     """A post without a valid token stores nothing; show the form again with a fresh token."""
+    ui = catalogs.for_path(request.form.get("page", ""))
     try:
         target = _target(request.form.get("page", ""))
     except NotFound:
-        return Response("This form has expired. Go back and try again.", 400)
-    alert = "This form expired before it was sent. Please check it and send it again."
+        return Response(ui.gettext("This form has expired. Go back and try again."), 400)
+    alert = N_("This form expired before it was sent. Please check it and send it again.")
     return _render_form(target, request.form.to_dict(), {}, alert, 400)
 
 
 @bp.errorhandler(429)
 def too_many(error):
-    message = (
+    message = N_(
         "We have received several requests from your address. "
         "Please call the clinic, or try again in an hour."
     )
-    body = render_template("error.html", code=429, title="Too many requests", message=message)
+    ui = catalogs.for_path(request.form.get("page", ""))
+    title = N_("Too many requests")
+    body = catalogs.render_template(ui, "error.html", code=429, title=title, message=message)
     return body, 429

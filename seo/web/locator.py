@@ -11,7 +11,7 @@ from flask import Blueprint, Response, current_app, request
 
 from seo.core import locator as core
 from seo.extensions import limiter
-from seo.services import locator
+from seo.services import catalogs, locator
 from seo.web import public
 
 bp = Blueprint("locator", __name__)
@@ -33,7 +33,7 @@ def locations() -> Response:
     if _not_a_search():
         return public.page("locations/")
     search, problem = core.read_search(request.args)
-    body = locator.answer(search, problem)
+    body = locator.answer(search, problem, catalogs.for_path(request.path))
     response = Response(body, status=400 if problem else 200, mimetype="text/html")
     response.headers["Cache-Control"] = SEARCH_CACHE
     response.headers["X-Robots-Tag"] = "noindex"

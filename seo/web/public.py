@@ -8,13 +8,13 @@ from flask import (
     abort,
     current_app,
     redirect,
-    render_template,
     request,
     send_from_directory,
 )
 
 from seo.core import sitemaps, urls
-from seo.services import feeds, lookup, page_state, rendering
+from seo.core.interface import N_
+from seo.services import catalogs, feeds, lookup, page_state, rendering
 from seo.store import media, models, queries
 from seo.store.db import get_engine, get_session
 from seo.web import cache
@@ -24,8 +24,10 @@ bp = Blueprint("public", __name__)
 
 @bp.record_once
 def _url_helpers(state) -> None:
-    """Templates make page paths with the one URL authority, as Python code does."""
+    """Templates make page paths with the one URL authority, as Python code does, and
+    write their interface text as messages of the catalogs."""
     state.app.jinja_env.globals["urls"] = urls
+    catalogs.install(state.app.jinja_env)
 
 
 CACHE_CONTROL = "public, max-age=300"
@@ -154,9 +156,9 @@ def sitemap_file(name: str) -> Response:
 
 
 ERRORS = {
-    404: ("Page not found", "We could not find that page. It may have moved."),
-    405: ("Method not allowed", "This address does not accept that request."),
-    410: ("This clinic has closed", "This location is no longer open."),
+    404: (N_("Page not found"), N_("We could not find that page. It may have moved.")),
+    405: (N_("Method not allowed"), N_("This address does not accept that request.")),
+    410: (N_("This clinic has closed"), N_("This location is no longer open.")),
 }
 
 
@@ -165,7 +167,8 @@ def error_page(error) -> tuple[str, int]:
     title, message = ERRORS.get(error.code, (error.name, error.description))
     if error.code == 410 and error.description:
         message = error.description
-    body = render_template("error.html", code=error.code, title=title, message=message)
+    ui = catalogs.for_path(request.path)
+    body = catalogs.render_template(ui, "error.html", code=error.code, title=title, message=message)
     return body, error.code
 
 

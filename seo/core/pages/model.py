@@ -15,15 +15,15 @@ from seo.core.hours import (
     closure,
     upcoming_special_hours,
     week_spans,
-    week_table,
 )
+from seo.core.interface import N_
 from seo.core.locations import STATE_NAMES, Location, display_phone
 from seo.core.timezones import state_zone
 
 TITLE_MAX = 60  # characters search results usually show
 DESCRIPTION_MAX = 160
 DESCRIPTION_MIN = 70
-DISCLAIMER = (
+DISCLAIMER = N_(
     "This page is general information, not medical advice. Treatment depends on an "
     "examination by a licensed clinician; call 911 in an emergency."
 )
@@ -117,6 +117,7 @@ class Page:
     noindex: bool = False
     data: dict = field(default_factory=dict)
     preview: bool = False  # a staff preview: noindex, with a banner; otherwise the same bytes
+    language: str = "en"
 
 
 class Members(tuple):
@@ -213,7 +214,6 @@ def location_facts(
         "phone_display": display_phone(location.phone),
         "tel": "tel:" + location.phone,
         "directions": directions_url(location),
-        "hours": week_table(hours) if hours else [],
         "hours_spans": week_spans(hours) if hours else [],
         "special": list(special),
         "closure": closure,

@@ -1,0 +1,155 @@
+"""Interface text catalogs, and the template environment of each language.
+
+A language is a folder `<TRANSLATIONS_DIR>/<code>/LC_MESSAGES/messages.po`: adding one needs
+no code change. `make run` and `make test` compile each `.po` to its `.mo`; a catalog whose
+`.mo` is missing or older than its `.po` is compiled in memory instead, so a checkout that
+skipped that step still shows every language as written.
+
+Templates write fixed text as `{{ _("Call") }}` or `{{ _("Visit %(name)s", name=...) }}`.
+Each language renders through its own environment, where those literal messages are
+replaced by their translation when a template is compiled: rendering a page costs the same
+in every language as the English page did before it was translatable."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+from flask import current_app
+from jinja2 import Environment
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+
+from seo.core.interface import DEFAULT_LANGUAGE, ENGLISH, Interface
+
+DOMAIN = "messages"
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+
+
+class CatalogError(ValueError):
+    """A catalog that cannot be read."""
+
+
+def _catalog_file(folder: Path, language: str, suffix: str) -> Path:
+    return folder / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+@functools.lru_cache(maxsize=16)
+def languages(folder: str) -> frozenset[str]:
+    """The languages with a catalog in `folder`, and the default language (the message ids)."""
+    root = Path(folder)
+    found = {
+        path.name
+        for path in (root.iterdir() if root.is_dir() else ())
+        if _catalog_file(root, path.name, ".po").is_file()
+        or _catalog_file(root, path.name, ".mo").is_file()
+    }
+    for name in found:
+        if not LANGUAGE_RE.match(name):
+            raise CatalogError(f"{root / name}: a language folder is named like es or pt_BR")
+    return frozenset(found | {DEFAULT_LANGUAGE})
+
+
+def _read(folder: Path, language: str) -> Translations:
+    po, mo = _catalog_file(folder, language, ".po"), _catalog_file(folder, language, ".mo")
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as file:
+            return Translations(file, domain=DOMAIN)
+    try:
+        with po.open("rb") as file:
+            catalog = read_po(file, locale=language, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError) as error:
+        raise CatalogError(f"{po}: {error}") from None
+    for message, problems in catalog.check():
+        # A placeholder the page does not fill would stop every page in that language.
+        raise CatalogError(f"{po}: message {message.id!r}: {problems[0]}")
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+@functools.lru_cache(maxsize=16)
+def _interface(folder: str, language: str) -> Interface:
+    if language == DEFAULT_LANGUAGE:
+        return ENGLISH
+    return Interface(language, _read(Path(folder), language))
+
+
+def interface(language: str) -> Interface:
+    """The interface text of a language with a catalog; a language without one is an error."""
+    folder = current_app.config["TRANSLATIONS_DIR"]
+    if language not in languages(folder):
+        raise CatalogError(f"no catalog for language {language!r} in {folder}")
+    return _interface(folder, language)
+
+
+def for_path(path: str) -> Interface:
+    """The language a public URL is in: its first segment when that names a catalog."""
+    first = path.lstrip("/").split("/", 1)[0]
+    if first != DEFAULT_LANGUAGE and first in languages(current_app.config["TRANSLATIONS_DIR"]):
+        return interface(first)
+    return interface(current_app.config["SITE_LANGUAGE"])
+
+
+class LiteralMessages(Extension):
+    """Replace `_("literal", name=value)` by its translation as templates are compiled.
+
+    `_(expression)` (a message chosen at run time) is left to the `_` the render passes in."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        tokens = list(stream)
+        ui: Interface = getattr(self.environment, "interface", ENGLISH)
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            window = [t.type for t in tokens[index : index + 4]]
+            if token.test("name:_") and window[1:3] == ["lparen", "string"]:
+                if window[3] in ("rparen", "comma"):
+                    message = ui.catalog.gettext(tokens[index + 2].value)
+                    yield from _message(token.lineno, message, window[3] == "comma")
+                    index += 4
+                    continue
+            yield token
+            index += 1
+
+
+def _message(lineno: int, message: str, arguments: bool) -> Iterable[Token]:
+    """`"message"|safe`, and `|format(` when keyword arguments and `)` follow.
+
+    A message is template text, markup included; the values filled in are escaped."""
+    yield Token(lineno, "string", message)
+    yield Token(lineno, "pipe", "|")
+    yield Token(lineno, "name", "safe")
+    if arguments:
+        yield Token(lineno, "pipe", "|")
+        yield Token(lineno, "name", "format")
+        yield Token(lineno, "lparen", "(")
+
+
+def install(environment: Environment) -> None:
+    """Let the app's templates write `_("...")`; the app's environment renders English."""
+    environment.add_extension(LiteralMessages)
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(base: Environment, ui: Interface) -> Environment:
+    # A fresh cache: templates compiled for another language must not be copied in.
+    overlay = base.overlay(cache_size=400)
+    overlay.interface = ui  # read by LiteralMessages as the templates are compiled
+    return overlay
+
+
+def render_template(ui: Interface, name: str, **context: object) -> str:
+    """Render a template in a language: its literal messages translated, `ui` and `_` set."""
+    app = current_app._get_current_object()
+    environment = app.jinja_env if ui is ENGLISH else _environment(app.jinja_env, ui)
+    context.update(ui=ui, _=ui.gettext, ngettext=ui.ngettext)
+    app.update_template_context(context)
+    return environment.get_template(name).render(context)
