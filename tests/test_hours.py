@@ -15,8 +15,8 @@ from seo.core.hours import (
     parse_special_hours,
     upcoming_special_hours,
     week_spans,
-    week_table,
 )
+from seo.core.interface import ENGLISH
 
 
 def test_opening_hours_expand_day_ranges():
@@ -60,7 +60,7 @@ def test_bad_special_hours_are_errors(raw):
 
 
 def test_week_table_lists_every_day():
-    table = dict(week_table("Mo-Fr 09:00-17:00"))
+    table = dict(ENGLISH.week_table("Mo-Fr 09:00-17:00"))
     assert table["Monday"] == ["9:00 AM – 5:00 PM"]
     assert table["Sunday"] == []
 
@@ -74,7 +74,7 @@ def test_a_range_past_midnight_stays_on_the_day_it_opens():
     rules = parse_opening_hours(text)
     assert (rules[1].days, rules[1].opens, rules[1].closes) == (("Fr",), "18:00", "02:00")
     assert rules[1].overnight and not rules[0].overnight
-    table = dict(week_table(text))
+    table = dict(ENGLISH.week_table(text))
     assert table["Friday"] == ["9:00 AM – 5:00 PM", "6:00 PM – 2:00 AM"]
     assert table["Saturday"] == []
     assert week_spans(text)[4] == "09:00-17:00,18:00-02:00"
@@ -91,7 +91,7 @@ def test_a_range_past_midnight_stays_on_the_day_it_opens():
 )
 def test_all_day_and_until_midnight(raw, normal, label):
     assert normalize_opening_hours(raw) == normal
-    days = [ranges for _day, ranges in week_table(normal) if ranges]
+    days = [ranges for _day, ranges in ENGLISH.week_table(normal) if ranges]
     assert days[0] == [label]
 
 
@@ -127,7 +127,7 @@ def test_holiday_names_are_kept_and_the_old_notation_stays_valid():
     )
     assert normalize_special_hours(text) == text
     items = parse_special_hours(text)
-    assert [(i.day.day, i.name, i.label, i.span) for i in items] == [
+    assert [(i.day.day, i.name, ENGLISH.special_label(i), i.span) for i in items] == [
         (24, "Christmas Eve", "9:00 AM – 12:00 PM", "09:00-12:00"),
         (25, "Christmas Day", "Closed", ""),
         (1, "", "Closed", ""),
@@ -173,7 +173,9 @@ def test_a_closure_lasts_until_the_reopening_day():
     assert closure(reopens, date(2026, 11, 30)).last_day == date(2026, 11, 30)
     assert closure(reopens, reopens) is None
     assert closure(None, date(2026, 11, 25)) is None
-    assert closure(reopens, date(2026, 11, 25)).label == "Tuesday, December 1, 2026"
+    assert (
+        ENGLISH.long_date(closure(reopens, date(2026, 11, 25)).until) == "Tuesday, December 1, 2026"
+    )
 
 
 # --- the JSON-LD shapes, as Google's local business documentation gives them ---------

@@ -8,6 +8,7 @@ always were; every other language is formatted by Babel from its CLDR locale dat
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from gettext import NullTranslations
@@ -109,6 +110,12 @@ class Interface:
         """(day name, ['9:00 AM – 5:00 PM', ...]) for Monday..Sunday; empty = closed."""
         return _week_table(text, self)
 
+    def special_rows(
+        self, items: Sequence[hours.SpecialHours]
+    ) -> list[tuple[hours.SpecialHours, str, str]]:
+        """Each dated exception with its day (`Thursday, December 24`) and its hours."""
+        return _special_rows(tuple(items), self)
+
 
 @functools.lru_cache(maxsize=4096)
 def _week_table(text: str, interface: Interface) -> list[tuple[str, list[str]]]:
@@ -116,6 +123,13 @@ def _week_table(text: str, interface: Interface) -> list[tuple[str, list[str]]]:
         (interface.day_name(index), [interface.range_label(o, c) for o, c in spans])
         for index, (_name, spans) in enumerate(hours.week(text))
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _special_rows(
+    items: tuple[hours.SpecialHours, ...], interface: Interface
+) -> list[tuple[hours.SpecialHours, str, str]]:
+    return [(i, interface.day_label(i.day), interface.special_label(i)) for i in items]
 
 
 ENGLISH = Interface(DEFAULT_LANGUAGE)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from seo.core import geo, schema_org, urls
 from seo.core.hours import HoursError
-from seo.core.interface import ENGLISH, N_, Interface
+from seo.core.interface import ENGLISH, Interface
 from seo.core.locations import STATE_NAMES, Location, display_phone
 from seo.core.pages.model import Link, Page, Service, Site, directions_url, shorten_title
 from seo.core.places import QUERY_MAX, Gazetteer, Place, fold, locate
@@ -42,12 +42,16 @@ def is_search(args: Mapping[str, str]) -> bool:
     return "q" in args or "near" in args
 
 
-def read_search(args: Mapping[str, str]) -> tuple[Search, str]:
-    """The search in a request's parameters, and why it cannot be answered ("" when it can)."""
+def read_search(args: Mapping[str, str], ui: Interface = ENGLISH) -> tuple[Search, str]:
+    """The search in a request's parameters, and why it cannot be answered ("" when it can),
+    in the language of `ui`."""
     text = " ".join(str(args.get("q", "")).split())
     service = str(args.get("service", "")).strip()
     if len(text) > QUERY_MAX or len(service) > QUERY_MAX:
-        return Search(), N_("Type at most %(limit)s characters: a ZIP code, a city or a state.")
+        problem = ui.gettext(
+            "Type at most %(limit)s characters: a ZIP code, a city or a state.", limit=QUERY_MAX
+        )
+        return Search(), problem
     near = None
     if args.get("near"):
         try:
@@ -55,7 +59,9 @@ def read_search(args: Mapping[str, str]) -> tuple[Search, str]:
         except ValueError:
             latitude = longitude = math.nan
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            return Search(text, service), N_("Your position could not be read; type a place.")
+            return Search(text, service), ui.gettext(
+                "Your position could not be read; type a place."
+            )
         near = (round(latitude, 3), round(longitude, 3))  # about 100 m: enough to rank by
     return Search(text, service, near), ""
 
@@ -373,7 +379,7 @@ def compose(
             "finder": finder(services, answer.search),
             "answer": answer,
             "heading": title,
-            "message": ui.gettext(problem, limit=QUERY_MAX) if problem else answer.message,
+            "message": problem or answer.message,
             "suggestions": [Link(s, urls.locator(s, service)) for s in answer.suggestions],
             "others": [Link(s, urls.locator(s, service)) for s in answer.others],
             "cards": [card(hit, answer.service, ui) for hit in answer.hits],

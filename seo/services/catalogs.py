@@ -22,7 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 from flask import current_app
-from jinja2 import Environment
+from jinja2 import Environment, TemplateSyntaxError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
@@ -30,6 +30,7 @@ from seo.core.interface import DEFAULT_LANGUAGE, ENGLISH, Interface
 
 DOMAIN = "messages"
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+PLACEHOLDER_RE = re.compile(r"(%\(\w+\)s|%%)")
 
 
 class CatalogError(ValueError):
@@ -101,29 +102,100 @@ def for_path(path: str) -> Interface:
 class LiteralMessages(Extension):
     """Replace `_("literal", name=value)` by its translation as templates are compiled.
 
-    `_(expression)` (a message chosen at run time) is left to the `_` the render passes in."""
+    `{{ _("Visit %(name)s", name=loc.name) }}` compiles as `Visita {{ (loc.name) }}` would:
+    the message is template text (markup included), the values are escaped as any output.
+    A literal message inside a larger expression becomes `"message"|safe|format(...)`.
+    `_(expression)`, a message chosen at run time, is left to the `_` the render passes in;
+    in English, where every message is its own translation, it is just the expression."""
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         tokens = list(stream)
         ui: Interface = getattr(self.environment, "interface", ENGLISH)
+        out: list[Token] = []
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            window = [t.type for t in tokens[index : index + 4]]
-            if token.test("name:_") and window[1:3] == ["lparen", "string"]:
-                if window[3] in ("rparen", "comma"):
-                    message = ui.catalog.gettext(tokens[index + 2].value)
-                    yield from _message(token.lineno, message, window[3] == "comma")
-                    index += 4
+            kinds = [t.type for t in tokens[index + 1 : index + 4]]
+            if (
+                token.test("name:_")
+                and kinds[:2] == ["lparen", "string"]
+                and kinds[2:]
+                in (
+                    ["rparen"],
+                    ["comma"],
+                )
+            ):
+                message = ui.catalog.gettext(tokens[index + 2].value)
+                close = _closing(tokens, index + 1)
+                arguments = _arguments(tokens[index + 4 : close])
+                whole = out and out[-1].type == "variable_begin"
+                if whole and close + 1 < len(tokens) and tokens[close + 1].type == "variable_end":
+                    out.pop()
+                    out.extend(_inline(token.lineno, message, arguments))
+                    index = close + 2
                     continue
-            yield token
+                out.extend(_message(token.lineno, message, bool(arguments)))
+                index += 4
+                continue
+            if token.test("name:_") and kinds[:1] == ["lparen"] and ui is ENGLISH:
+                index += 1  # `_(expression)` is `(expression)`
+                continue
+            out.append(token)
             index += 1
+        return iter(out)
+
+
+def _closing(tokens: list[Token], opening: int) -> int:
+    """The index of the parenthesis that closes the one at `opening`."""
+    depth = 0
+    for index in range(opening, len(tokens)):
+        kind = tokens[index].type
+        depth += kind in ("lparen", "lbracket", "lbrace")
+        depth -= kind in ("rparen", "rbracket", "rbrace")
+        if depth == 0:
+            return index
+    raise TemplateSyntaxError("unclosed _(", tokens[opening].lineno)
+
+
+def _arguments(tokens: list[Token]) -> dict[str, list[Token]]:
+    """`name=expression, ...` as each name's expression tokens."""
+    arguments: dict[str, list[Token]] = {}
+    depth, start = 0, 0
+    for index, token in enumerate([*tokens, Token(0, "comma", ",")]):
+        depth += token.type in ("lparen", "lbracket", "lbrace")
+        depth -= token.type in ("rparen", "rbracket", "rbrace")
+        if token.type == "comma" and depth == 0:
+            part = tokens[start:index]
+            start = index + 1
+            if not part:
+                continue
+            if len(part) < 3 or part[0].type != "name" or part[1].type != "assign":
+                raise TemplateSyntaxError("_() takes a message and name=value", part[0].lineno)
+            arguments[part[0].value] = part[2:]
+    return arguments
+
+
+def _inline(lineno: int, message: str, arguments: dict[str, list[Token]]) -> Iterable[Token]:
+    """The message as template text with `{{ (value) }}` for each placeholder."""
+    if not arguments:
+        yield Token(lineno, "data", message)
+        return
+    for piece in PLACEHOLDER_RE.split(message):
+        name = piece[2:-2] if piece.startswith("%(") else None
+        if name is not None:
+            if name not in arguments:
+                raise TemplateSyntaxError(f"{message!r} needs a value for {name}", lineno)
+            yield Token(lineno, "variable_begin", "{{")
+            yield Token(lineno, "lparen", "(")
+            yield from arguments[name]
+            yield Token(lineno, "rparen", ")")
+            yield Token(lineno, "variable_end", "}}")
+        elif piece:
+            yield Token(lineno, "data", "%" if piece == "%%" else piece)
 
 
 def _message(lineno: int, message: str, arguments: bool) -> Iterable[Token]:
-    """`"message"|safe`, and `|format(` when keyword arguments and `)` follow.
-
-    A message is template text, markup included; the values filled in are escaped."""
+    """`"message"|safe`, and `|format(` when keyword arguments and `)` follow."""
     yield Token(lineno, "string", message)
     yield Token(lineno, "pipe", "|")
     yield Token(lineno, "name", "safe")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -45,8 +46,12 @@ def compiled(service: models.Service) -> CompiledArticle:
 
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
+    ui = catalogs.interface(page.language)
+    if not ui.english:
+        crumbs = tuple(replace(c, name=ui.crumb(c.name)) for c in page.breadcrumbs)
+        page = replace(page, breadcrumbs=crumbs)
     html = catalogs.render_template(
-        catalogs.interface(page.language),
+        ui,
         f"public/{page.kind}.html",
         page=page,
         site=current_site(),

@@ -32,8 +32,9 @@ def _not_a_search() -> bool:
 def locations() -> Response:
     if _not_a_search():
         return public.page("locations/")
-    search, problem = core.read_search(request.args)
-    body = locator.answer(search, problem, catalogs.for_path(request.path))
+    ui = catalogs.for_path(request.path)
+    search, problem = core.read_search(request.args, ui)
+    body = locator.answer(search, problem, ui)
     response = Response(body, status=400 if problem else 200, mimetype="text/html")
     response.headers["Cache-Control"] = SEARCH_CACHE
     response.headers["X-Robots-Tag"] = "noindex"
