@@ -33,7 +33,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
 	  --no-location --sort-output --omit-header -w 100 -o seo/translations/messages.pot .
 	$(BIN)/pybabel -q update -i seo/translations/messages.pot -d seo/translations -D messages \
-	  --no-fuzzy-matching -w 100
+	  --no-fuzzy-matching --ignore-pot-creation-date -w 100
 
 # Production server: gunicorn with the settings in gunicorn.conf.py (PORT, WEB_CONCURRENCY).
 serve: $(VENV)/.installed translations

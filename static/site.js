@@ -55,7 +55,9 @@
     var status = box.querySelector(".open-now");
     if (status) {
       var open = isOpen(box, now);
-      status.textContent = open ? "Open now" : "Closed now";
+      // Pages in another language carry the words in their own; English pages the script's.
+      status.textContent = open ? status.getAttribute("data-open") || "Open now"
+        : status.getAttribute("data-closed") || "Closed now";
       status.classList.toggle("is-open", open);
       status.hidden = false;
     }

@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from conftest import make_app, rendered_pages
 from sqlalchemy.orm import Session
 
-from seo.core import appointments
+from seo.core import appointments, locator, places
 from seo.core.hours import SpecialHours
 from seo.core.interface import ENGLISH
 from seo.services import catalogs, rendering
@@ -246,3 +246,23 @@ def test_days_dates_and_times_per_language(app):
     assert ENGLISH.week_table("Mo 09:00-17:30")[0] == ("Monday", ["9:00 AM – 5:30 PM"])
     assert ENGLISH.long_date(date(2026, 12, 1)) == "Tuesday, December 1, 2026"
     assert ENGLISH.day_label(date(2026, 12, 24)) == "Thursday, December 24"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_locator_answers_in_the_language_of_its_page(app):
+    with app.test_request_context():
+        spanish = catalogs.interface("es")
+        reading = places.locate("1234", places.gazetteer(), spanish)
+        assert (
+            reading.message == "1234 no es un código postal: un código postal tiene cinco dígitos."
+        )
+        search, problem = locator.read_search({"q": "x" * 101}, spanish)
+        assert problem.startswith("Escriba como máximo 100 caracteres")
+        answer = locator.Answer(locator.Search("zzz"), message=reading.message)
+        page = locator.compose(rendering.current_site(), [], answer, "", spanish)
+        html = rendering.render(page).decode()
+    assert page.language == "es" and page.h1 == "Buscar una clínica"
+    assert '<html lang="es">' in html and "No encontramos ese lugar" in html
+    assert "Código postal, ciudad o estado" in html and "Find clinics" not in html
+    assert locator.miles(10.0, spanish) == "6,2 mi" and locator.miles(10.0) == "6.2 mi"
+    assert locator.week_summary("Mo-Fr 08:00-17:00", spanish) == "lun–vie 8:00 – 17:00"

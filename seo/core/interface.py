@@ -16,6 +16,7 @@ from typing import Protocol
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
+from babel.numbers import format_decimal
 
 from seo.core import hours
 
@@ -46,6 +47,9 @@ class Interface:
     language: str
     catalog: Catalog = field(default_factory=NullTranslations)
 
+    def __repr__(self) -> str:
+        return f"Interface({self.language!r})"
+
     @functools.cached_property
     def locale(self) -> Locale:
         return Locale.parse(self.language.replace("-", "_"))
@@ -65,6 +69,13 @@ class Interface:
     def crumb(self, name: str) -> str:
         """A breadcrumb's label: fixed labels translated, content names as written."""
         return self.gettext(name) if name in CRUMBS else name
+
+    def decimal(self, value: float, places: int) -> str:
+        """`1,234.5` in English, `1234,5` in Spanish."""
+        if self.english:
+            return f"{value:,.{places}f}"
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(round(value, places), pattern, locale=self.locale)
 
     def day_name(self, index: int) -> str:
         """Monday is 0."""

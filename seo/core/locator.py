@@ -116,26 +116,33 @@ class Directory:
         # Clinics' own spelling of their cities ("St. Louis", not USPS's "Saint Louis").
         self._spelling = {(fold(c.city), c.state): c.city for c in clinics}
 
-    def search(self, search: Search, services: Sequence[Service]) -> Answer:
-        """The clinics nearest what the visitor asked, nearest first."""
+    def search(
+        self, search: Search, services: Sequence[Service], ui: Interface = ENGLISH
+    ) -> Answer:
+        """The clinics nearest what the visitor asked, nearest first; messages in the
+        language of `ui`."""
         service = next((s for s in services if s.slug == search.service), None)
         if search.service and service is None:
-            note = f'We offer no treatment called "{search.service}"; showing every clinic.'
-            return replace(self.search(replace(search, service=""), services), message=note)
+            note = ui.gettext(
+                'We offer no treatment called "%(name)s"; showing every clinic.',
+                name=search.service,
+            )
+            everywhere = self.search(replace(search, service=""), services, ui)
+            return replace(everywhere, message=note)
         keep = (lambda x: x.offers(service.slug)) if service else (lambda x: True)
-        answer = self._answer(search, keep)
+        answer = self._answer(search, keep, ui)
         if service and not answer.hits and answer.place:
-            message = f"No clinic offers {service.name} there yet."
+            message = ui.gettext("No clinic offers %(name)s there yet.", name=service.name)
             answer = replace(answer, message=answer.message or message)
         return replace(answer, search=search, service=service)
 
-    def _answer(self, search: Search, keep) -> Answer:
+    def _answer(self, search: Search, keep, ui: Interface) -> Answer:
         if search.near is not None:
-            place = Place("point", "your location", *search.near)
+            place = Place("point", ui.gettext("your location"), *search.near)
             return self._around(search, (place,), keep)
-        reading = locate(search.text, self.places)
+        reading = locate(search.text, self.places, ui)
         if reading.places and reading.places[0].kind == "state":
-            return self._in_state(search, reading.places[0], keep, others=reading.suggestions)
+            return self._in_state(search, reading.places[0], keep, ui, others=reading.suggestions)
         if reading.places:
             return self._around(search, reading.places, keep)
         if reading.state:
@@ -143,6 +150,7 @@ class Directory:
                 search,
                 self.places.state(reading.state),
                 keep,
+                ui,
                 message=reading.message,
                 suggestions=reading.suggestions,
             )
@@ -180,6 +188,7 @@ class Directory:
         search: Search,
         place: Place | None,
         keep,
+        ui: Interface,
         *,
         message: str = "",
         suggestions: tuple[str, ...] = (),
@@ -211,7 +220,7 @@ class Directory:
             Hit(x, None, self.timezones.get(x.slug, "")) for _km, x in self._nearest(place, keep)
         )
         name = STATE_NAMES.get(code, code)
-        note = f"We have no clinic in {name} yet. These are the nearest."
+        note = ui.gettext("We have no clinic in %(state)s yet. These are the nearest.", state=name)
         return Answer(
             search,
             place=place,
@@ -279,9 +288,9 @@ def _centre(members: Sequence[Location]) -> tuple[float, float]:
     )
 
 
-def miles(km: float) -> str:
+def miles(km: float, ui: Interface = ENGLISH) -> str:
     value = km / KM_PER_MILE
-    return f"{value:.1f} mi" if value < 10 else f"{value:,.0f} mi"
+    return ui.decimal(value, 1 if value < 10 else 0) + " mi"
 
 
 def week_summary(opening_hours: str, ui: Interface = ENGLISH) -> str:
@@ -314,7 +323,7 @@ def card(hit: Hit, service: Service | None, ui: Interface = ENGLISH) -> dict:
     return {
         "location": x,
         "path": urls.landing(service.slug, x.slug) if offered else urls.location(x.slug),
-        "distance": miles(hit.km) if hit.km is not None else "",
+        "distance": miles(hit.km, ui) if hit.km is not None else "",
         "week": week_summary(x.opening_hours, ui),
         "hours": x.opening_hours,
         "special": x.special_hours,

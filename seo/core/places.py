@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import zipcodes
 
+from seo.core.interface import ENGLISH, Interface
 from seo.core.locations import STATE_NAMES
 
 QUERY_MAX = 100  # characters; a longer query is refused
@@ -232,16 +233,20 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(zip_records())
 
 
-def locate(text: str, places: Gazetteer) -> Reading:
-    """Read a search: a ZIP code anywhere in it, a state, "City, ST", "City ST" or a city."""
+def locate(text: str, places: Gazetteer, ui: Interface = ENGLISH) -> Reading:
+    """Read a search: a ZIP code anywhere in it, a state, "City, ST", "City ST" or a city;
+    its messages in the language of `ui`."""
+    _ = ui.gettext
     text = " ".join(text.split())
     if not words(text):
-        return Reading(message="Type a ZIP code, a city or a state.")
+        return Reading(message=_("Type a ZIP code, a city or a state."))
     found = ZIP_RE.search(text)
     if found:
-        return _by_zip(found[1], places)
+        return _by_zip(found[1], places, ui)
     if text.replace(" ", "").replace("-", "").isdigit():
-        return Reading(message=f"{text} is not a ZIP code: a ZIP code has five digits.")
+        return Reading(
+            message=_("%(text)s is not a ZIP code: a ZIP code has five digits.", text=text)
+        )
     code = state_code(text)
     if code:
         place = places.state(code)
@@ -257,20 +262,26 @@ def locate(text: str, places: Gazetteer) -> Reading:
         if place:
             return Reading(places=(place,))
         return Reading(
-            message=f'We could not find "{city}" in {STATE_NAMES[code]}.',
+            message=_(
+                'We could not find "%(city)s" in %(state)s.', city=city, state=STATE_NAMES[code]
+            ),
             suggestions=places.similar(city, code),
             state=code,
         )
     return Reading(
-        message=f'We could not find a place called "{text}".', suggestions=places.similar(text)
+        message=_('We could not find a place called "%(text)s".', text=text),
+        suggestions=places.similar(text),
     )
 
 
-def _by_zip(code: str, places: Gazetteer) -> Reading:
+def _by_zip(code: str, places: Gazetteer, ui: Interface) -> Reading:
     record = places.zip(code)
     if record is None:
         return Reading(
-            message=f"{code} is not a ZIP code in use. Check it, or type a city or a state.",
+            message=ui.gettext(
+                "%(code)s is not a ZIP code in use. Check it, or type a city or a state.",
+                code=code,
+            ),
             state=places.prefix_state(code) or "",
         )
     name = f"{code} ({label(record.city, record.state)})"

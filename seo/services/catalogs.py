@@ -70,6 +70,10 @@ def _read(folder: Path, language: str) -> Translations:
     for message, problems in catalog.check():
         # A placeholder the page does not fill would stop every page in that language.
         raise CatalogError(f"{po}: message {message.id!r}: {problems[0]}")
+    for message in catalog:
+        # Messages are template text, some inside attribute values: a quote would end one.
+        if message.id and '"' in str(message.string) and '"' not in str(message.id):
+            raise CatalogError(f"{po}: message {message.id!r}: write quotes as “ ” or « »")
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

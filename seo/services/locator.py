@@ -78,7 +78,7 @@ def held(app: Flask | None = None, engine: Engine | None = None) -> Held:
 def answer(search: locator.Search, problem: str = "", ui: Interface = ENGLISH) -> bytes:
     """The locator's page for a search, rendered in the language of `ui`."""
     current = held()
-    result = current.directory.search(search, current.services) if not problem else None
+    result = current.directory.search(search, current.services, ui) if not problem else None
     result = result or locator.Answer(search)
     page = locator.compose(rendering.current_site(), current.services, result, problem, ui)
     return rendering.render(page)

@@ -71,7 +71,15 @@ def render_version() -> str:
     digest = hashlib.blake2b(digest_size=16)
     for folder in ("templates", "seo", "static"):
         for file in sorted((root / folder).rglob("*")):
-            if file.is_file() and file.suffix in (".html", ".py", ".css", ".js", ".svg", ".json"):
+            if file.is_file() and file.suffix in (
+                ".html",
+                ".py",
+                ".css",
+                ".js",
+                ".svg",
+                ".json",
+                ".po",
+            ):
                 digest.update(file.relative_to(root).as_posix().encode())
                 digest.update(file.read_bytes())
     return digest.hexdigest()
