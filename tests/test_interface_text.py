@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from conftest import make_app, rendered_pages
 from sqlalchemy.orm import Session
@@ -266,3 +267,22 @@ def test_the_locator_answers_in_the_language_of_its_page(app):
     assert "Código postal, ciudad o estado" in html and "Find clinics" not in html
     assert locator.miles(10.0, spanish) == "6,2 mi" and locator.miles(10.0) == "6.2 mi"
     assert locator.week_summary("Mo-Fr 08:00-17:00", spanish) == "lun–vie 8:00 – 17:00"
+
+
+def test_a_compiled_catalog_is_read_and_checked_as_its_source_is(tmp_path):
+    spanish = read_catalog(TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po")
+
+    def compiled_only(name: str) -> str:
+        folder = tmp_path / name / "es" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        with (folder / "messages.mo").open("wb") as file:
+            write_mo(file, spanish)
+        return str(tmp_path / name)
+
+    app = make_app(f"sqlite:///{tmp_path / 'x.sqlite'}", TRANSLATIONS_DIR=compiled_only("good"))
+    with app.app_context():
+        assert catalogs.interface("es").gettext("Opening hours") == "Horario de atención"
+    spanish["Opening hours"].string = 'Horario "de atención"'
+    app.config["TRANSLATIONS_DIR"] = compiled_only("quoted")
+    with app.app_context(), pytest.raises(catalogs.CatalogError, match=r"messages\.mo: message"):
+        catalogs.interface("es")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 from flask import current_app
@@ -58,22 +58,29 @@ def languages(folder: str) -> frozenset[str]:
 
 
 def _read(folder: Path, language: str) -> Translations:
+    """A language's catalog from its compiled `.mo`, or from its `.po` when that is newer,
+    checked the same way from either."""
     po, mo = _catalog_file(folder, language, ".po"), _catalog_file(folder, language, ".mo")
-    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as file:
-            return Translations(file, domain=DOMAIN)
+    source = (
+        mo
+        if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime)
+        else po
+    )
     try:
-        with po.open("rb") as file:
-            catalog = read_po(file, locale=language, abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError) as error:
-        raise CatalogError(f"{po}: {error}") from None
+        with source.open("rb") as file:
+            if source is mo:
+                catalog = read_mo(file)
+            else:
+                catalog = read_po(file, locale=language, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError, OSError) as error:
+        raise CatalogError(f"{source}: {error}") from None
     for message, problems in catalog.check():
         # A placeholder the page does not fill would stop every page in that language.
-        raise CatalogError(f"{po}: message {message.id!r}: {problems[0]}")
+        raise CatalogError(f"{source}: message {message.id!r}: {problems[0]}")
     for message in catalog:
         # Messages are template text, some inside attribute values: a quote would end one.
         if message.id and '"' in str(message.string) and '"' not in str(message.id):
-            raise CatalogError(f"{po}: message {message.id!r}: write quotes as “ ” or « »")
+            raise CatalogError(f"{source}: message {message.id!r}: write quotes as “ ” or « »")
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
