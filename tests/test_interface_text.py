@@ -286,3 +286,8 @@ def test_a_compiled_catalog_is_read_and_checked_as_its_source_is(tmp_path):
     app.config["TRANSLATIONS_DIR"] = compiled_only("quoted")
     with app.app_context(), pytest.raises(catalogs.CatalogError, match=r"messages\.mo: message"):
         catalogs.interface("es")
+
+
+def test_a_default_language_without_a_catalog_is_refused_at_start(tmp_path):
+    with pytest.raises(catalogs.CatalogError, match="SITE_LANGUAGE='de' has no catalog in"):
+        make_app(f"sqlite:///{tmp_path / 'x.sqlite'}", SITE_LANGUAGE="de")

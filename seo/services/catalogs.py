@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
-from flask import current_app
+from flask import Flask, current_app
 from jinja2 import Environment, TemplateSyntaxError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -216,9 +216,13 @@ def _message(lineno: int, message: str, arguments: bool) -> Iterable[Token]:
         yield Token(lineno, "lparen", "(")
 
 
-def install(environment: Environment) -> None:
-    """Let the app's templates write `_("...")`; the app's environment renders English."""
-    environment.add_extension(LiteralMessages)
+def install(app: Flask) -> None:
+    """Let the app's templates write `_("...")` (its own environment renders English), and
+    refuse a default language without a catalog before any page is served."""
+    folder, language = app.config["TRANSLATIONS_DIR"], app.config["SITE_LANGUAGE"]
+    if language not in languages(folder):
+        raise CatalogError(f"SITE_LANGUAGE={language!r} has no catalog in {folder}")
+    app.jinja_env.add_extension(LiteralMessages)
 
 
 @functools.lru_cache(maxsize=16)

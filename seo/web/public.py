@@ -27,7 +27,7 @@ def _url_helpers(state) -> None:
     """Templates make page paths with the one URL authority, as Python code does, and
     write their interface text as messages of the catalogs."""
     state.app.jinja_env.globals["urls"] = urls
-    catalogs.install(state.app.jinja_env)
+    catalogs.install(state.app)
 
 
 CACHE_CONTROL = "public, max-age=300"
