@@ -144,6 +144,7 @@ def test_a_spanish_landing_page_reads_in_spanish(app):
             assert "Horario en días festivos" in html
             assert "jueves 24 diciembre" in html and "Cerrado</li>" in html
             assert '<a href="/">Inicio</a>' in html
+            assert '"name":"Inicio"' in html and '"name":"Home"' not in html
             assert "Call (314)" not in html and "Opening hours" not in html
             return
     raise AssertionError("the Florissant landing page is missing")

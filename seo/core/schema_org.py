@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from seo.core import urls
@@ -34,6 +34,21 @@ def clinic_id(site: Site, location: Location) -> str:
 
 def with_graph(page: Page, graph: dict) -> Page:
     return replace(page, graph=graph)
+
+
+def with_breadcrumbs(page: Page, site: Site, label: Callable[[str], str]) -> Page:
+    """The page with its breadcrumb labels, on the page and in its BreadcrumbList, relabelled
+    (the fixed ones put in the page's language)."""
+    crumbs = tuple(replace(c, name=label(c.name)) for c in page.breadcrumbs)
+    page = replace(page, breadcrumbs=crumbs)
+    nodes = page.graph.get("@graph", [])
+    if not any(node.get("@type") == "BreadcrumbList" for node in nodes):
+        return page
+    relabelled = [
+        breadcrumb_list(site, page) if node.get("@type") == "BreadcrumbList" else node
+        for node in nodes
+    ]
+    return with_graph(page, {**page.graph, "@graph": relabelled})
 
 
 def organization(site: Site) -> dict:

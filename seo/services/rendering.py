@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from flask import current_app
 from markupsafe import Markup
 
-from seo.core import pages
+from seo.core import pages, schema_org
 from seo.core.articles import CompiledArticle, compile_article
 from seo.core.pages.model import Page, Site
 from seo.core.schema_org import script_json
@@ -46,15 +45,14 @@ def compiled(service: models.Service) -> CompiledArticle:
 
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
-    ui = catalogs.interface(page.language)
+    ui, site = catalogs.interface(page.language), current_site()
     if not ui.english:
-        crumbs = tuple(replace(c, name=ui.crumb(c.name)) for c in page.breadcrumbs)
-        page = replace(page, breadcrumbs=crumbs)
+        page = schema_org.with_breadcrumbs(page, site, ui.crumb)
     html = catalogs.render_template(
         ui,
         f"public/{page.kind}.html",
         page=page,
-        site=current_site(),
+        site=site,
         jsonld=Markup(script_json(page.graph)),
     )
     return html.encode("utf-8")
