@@ -91,8 +91,8 @@ def english_fragments() -> dict[str, str]:
         if not message.id or isinstance(message.id, tuple):
             continue
         for part in PLACEHOLDER.split(message.id):
-            part = part.strip(" .,:;?")
-            if len(part) >= 4 and part not in message.string:
+            part = part.strip(' .,:;?"')
+            if sum(c.isalpha() for c in part) >= 4 and part not in message.string:
                 fragments[part] = message.id
     return fragments
 
@@ -292,3 +292,30 @@ def test_a_compiled_catalog_is_read_and_checked_as_its_source_is(tmp_path):
 def test_a_default_language_without_a_catalog_is_refused_at_start(tmp_path):
     with pytest.raises(catalogs.CatalogError, match="SITE_LANGUAGE='de' has no catalog in"):
         make_app(f"sqlite:///{tmp_path / 'x.sqlite'}", SITE_LANGUAGE="de")
+
+
+@pytest.fixture
+def spanish_site(database_url, request):
+    """The demo on a site whose default language is Spanish."""
+    request.getfixturevalue("app")  # the demo copied into this test's database
+    app = make_app(database_url, SITE_LANGUAGE="es")
+    yield app
+    with app.app_context():
+        get_engine().dispose()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_appointment_form_speaks_the_language_of_its_page(spanish_site):
+    client = spanish_site.test_client()
+    page = "/neuropathic-pain-treatment/florissant-mo/"
+    form = client.get(f"/appointments/new/?page={page}")
+    assert form.status_code == 200 and '<html lang="es">' in form.text
+    fragments = english_fragments()
+    text = form.text.replace("Gateway Pain Relief Florissant", "")
+    assert not {f: m for f, m in fragments.items() if _shown(f, text)}
+    assert "Solicitar una cita" in form.text and "Horario preferido" in form.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)[1]
+    refused = client.post("/appointments/new/", data={"csrf_token": token, "page": page})
+    assert refused.status_code == 400
+    assert "Por favor, corrija los campos marcados." in refused.text
+    assert "Escriba su nombre para que la clínica sepa por quién preguntar." in refused.text
