@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from conftest import NEW_CLINIC, STAFF_EMAIL, csrf_token
+from conftest import NEW_CLINIC, STAFF_EMAIL, csrf_token, preview_digest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -217,12 +217,15 @@ def test_an_upload_that_breaks_a_live_page_needs_an_admin_and_a_reason(
     preview = client.get(preview_url).get_data(as_text=True)
     assert "keyword-stuffing" in preview and "Import despite audit errors" in preview
     confirm = preview_url.rstrip("/") + "/confirm"
-    client.post(confirm, data={"csrf_token": csrf_token(preview)})
+    client.post(
+        confirm, data={"csrf_token": csrf_token(preview), "preview": preview_digest(preview)}
+    )
     assert intro_of(app, "florissant-mo") != STUFFED
     client.post(
         confirm,
         data={
             "csrf_token": csrf_token(preview),
+            "preview": preview_digest(preview),
             "override_audit": "yes",
             "override_reason": "Approved by the clinic manager",
         },
