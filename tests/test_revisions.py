@@ -213,3 +213,21 @@ def test_an_article_draft_waits_and_publishes(app, client, staff):
     assert response.status_code == 302, response.get_data(as_text=True)
     assert NEW_INTRO in client.get(PAGE).get_data(as_text=True)
     assert pending(app) == []
+
+
+def test_an_editors_article_change_waits_for_an_admin(app, client, staff):
+    from test_admin import LANDING, _article_data
+
+    add_user(app, EDITOR, STAFF_PASSWORD, "editor")
+    staff.logout()
+    StaffAuth(client).login(EDITOR)
+    data = _article_data(client)
+    data["sections-0-body"] = "A calmer opening for {{ city }}."
+    url = "/admin/services/neuropathic-pain-treatment/"
+    assert client.post(url, data={**data, "action": "publish"}).status_code == 302
+    assert "A calmer opening for Florissant." not in client.get(LANDING).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "Pending draft" in page and "A calmer opening for {{ city }}." in page
+    assert "Publish the draft" not in page and "An admin publishes drafts" in page
+    (revision,) = pending(app)
+    assert revision.entity == "service" and revision.user == EDITOR
