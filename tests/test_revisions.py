@@ -12,7 +12,7 @@ from seo.core.articles import Section
 from seo.core.urls import PageRef
 from seo.services import gate, revisions
 from seo.services.articles import PATTERNS, check_article
-from seo.services.locations import check_location
+from seo.services.locations import check_location, save_location
 from seo.store import history, queries
 from seo.store.db import get_engine
 from seo.store.models import Change, PageState, Revision
@@ -231,3 +231,16 @@ def test_an_editors_article_change_waits_for_an_admin(app, client, staff):
     assert "Publish the draft" not in page and "An admin publishes drafts" in page
     (revision,) = pending(app)
     assert revision.entity == "service" and revision.user == EDITOR
+
+
+def test_a_draft_never_brings_back_a_retired_clinic(app, client):
+    save_draft(app, "florissant-mo", intro=NEW_INTRO)
+    with app.app_context(), Session(get_engine()) as session:
+        row = queries.location_by_slug(session, "florissant-mo")
+        raw = {**history.location_snapshot(row), "status": "retired"}
+        value, _errors = check_location(session, raw, row)
+        save_location(session, row, value, STAFF_EMAIL, "retire")
+    with pytest.raises(revisions.Invalid) as invalid:
+        publish(app, "florissant-mo")
+    assert "is retired now" in invalid.value.problems[0]
+    assert client.get(PAGE).status_code == 410

@@ -32,6 +32,14 @@ def is_live(row: models.Location | models.Service) -> bool:
     return row.status == "published"
 
 
+def _still_live(row: models.Location | models.Service) -> None:
+    """A draft of live content must not bring back content retired or withdrawn since."""
+    if not is_live(row):
+        raise Invalid(
+            [f"status: {row.name} is {row.status} now, not published; discard this draft"]
+        )
+
+
 def _keep(session: Session, entity: str, row, label: str, payload: dict, user: str):
     """Store (or replace) the one pending revision of a clinic or article; commit."""
     revision = queries.revision_for(session, entity, row.id)
@@ -82,6 +90,7 @@ def publish_location(
 ) -> models.Location:
     """Make a clinic's revision live through the one write path; raise Invalid or
     gate.Refused and keep the revision when it cannot go live."""
+    _still_live(row)
     value, errors = location_value(session, row, revision)
     if value is None:
         raise Invalid([f"{e.column}: {e.message}" for e in errors])
@@ -136,6 +145,7 @@ def publish_service(
 ) -> None:
     """Make an article's revision live through the one write path; raise Invalid or
     gate.Refused and keep the revision when it cannot go live."""
+    _still_live(service)
     draft = service_draft(service, revision)
     if draft.problems:
         raise Invalid(draft.problems)
