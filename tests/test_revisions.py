@@ -244,3 +244,17 @@ def test_a_draft_never_brings_back_a_retired_clinic(app, client):
         publish(app, "florissant-mo")
     assert "is retired now" in invalid.value.problems[0]
     assert client.get(PAGE).status_code == 410
+
+
+def test_a_refused_save_and_publish_keeps_the_change_as_a_draft(app, client, staff):
+    row_id = location_id(app, "florissant-mo")
+    before = client.get(PAGE).data
+    data = edit_form(client, row_id, intro=STUFFED, action="publish")
+    response = client.post(f"/admin/locations/{row_id}/", data=data)
+    assert response.status_code == 422 and "keyword-stuffing" in response.get_data(as_text=True)
+    assert client.get(PAGE).data == before
+    (revision,) = pending(app)
+    assert STUFFED in revision.payload
+    data = edit_form(client, row_id, intro=NEW_INTRO, action="publish")
+    assert client.post(f"/admin/locations/{row_id}/", data=data).status_code == 302
+    assert intro_of(app, "florissant-mo") == NEW_INTRO and pending(app) == []

@@ -63,7 +63,39 @@ def discard(session: Session, revision: models.Revision) -> None:
     session.commit()
 
 
+def _publish_now(session: Session, entity: str, row, write, keep_draft) -> None:
+    """Write a change straight to the live site, superseding any pending draft in the same
+    transaction; when the gate refuses a live page, keep the change as its draft."""
+    pending = queries.revision_for(session, entity, row.id)
+    if pending is not None:
+        session.delete(pending)
+    try:
+        write()
+    except gate.Refused:
+        if is_live(row):
+            keep_draft()
+        raise
+
+
 # --- clinics ------------------------------------------------------------------------------
+
+
+def save_and_publish_location(
+    session: Session,
+    row: models.Location,
+    value: Location,
+    user: str,
+    override: gate.Override | None = None,
+) -> None:
+    """An admin's "Save and publish" (or any save of a draft clinic): the one write path,
+    with the edit's own optimistic lock, then no pending draft."""
+    _publish_now(
+        session,
+        "location",
+        row,
+        lambda: save_location(session, row, value, user, "update", override),
+        lambda: save_location_draft(session, row, value, user),
+    )
 
 
 def save_location_draft(
@@ -111,6 +143,23 @@ def preview_location(
 
 
 # --- articles ------------------------------------------------------------------------------
+
+
+def save_and_publish_service(
+    session: Session,
+    service: models.Service,
+    draft: ArticleDraft,
+    user: str,
+    override: gate.Override | None = None,
+) -> None:
+    """An admin's "Save and publish" of an article (or any save of a draft service)."""
+    _publish_now(
+        session,
+        "service",
+        service,
+        lambda: save_service(session, service, draft, user, override),
+        lambda: save_service_draft(session, service, draft, user),
+    )
 
 
 def save_service_draft(

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from seo.core.articles import Section, compile_article
 from seo.core.urls import PageRef
 from seo.services import gate, lookup, rendering, revisions
-from seo.services.articles import PATTERNS, ArticleDraft, check_article, save_service
+from seo.services.articles import PATTERNS, ArticleDraft, check_article
 from seo.store import models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
@@ -79,10 +79,12 @@ def service_edit(slug: str):
             flash("Not saved: fix the problems listed.", "error")
             return _article_page(form, service, draft, None), 422
         if action in ("save", "draft", "publish") and revisions.is_live(service):
-            return _save_revision(service, draft)
+            if not wants_publish():
+                return _save_draft(service, draft)
+            action = "save"
         if action == "save":
             try:
-                save_service(db, service, draft, staff_email(), override())
+                revisions.save_and_publish_service(db, service, draft, staff_email(), override())
             except gate.Refused as refused:
                 flash_blockers(refused.findings)
                 return _article_page(form, service, draft, None, refused.findings), 422
@@ -111,11 +113,9 @@ def _pending_form(service: models.Service) -> ArticleForm:
     return _article_form(service, payload["sections"], data)
 
 
-def _save_revision(service: models.Service, draft: ArticleDraft):
-    """A change to a live article waits as a draft; "Publish" (admins) puts it live."""
-    revision = revisions.save_service_draft(get_session(), service, draft, staff_email())
-    if wants_publish():
-        return publish_service_revision(service, revision)
+def _save_draft(service: models.Service, draft: ArticleDraft):
+    """A change to a live article waits as a draft until an admin publishes it."""
+    revisions.save_service_draft(get_session(), service, draft, staff_email())
     flash(
         f"Saved a draft of the {service.name} article; the live pages are unchanged "
         "until it is published.",

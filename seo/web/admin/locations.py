@@ -171,14 +171,14 @@ def location_edit(location_id: int):
         if form.version.data != str(row.version):
             return _conflict(form, row)
         value, errors = check_location(db, form.raw(), row)
-        if value is not None and revisions.is_live(row):
-            return _save_revision(row, value)
+        if value is not None and revisions.is_live(row) and not wants_publish():
+            return _save_draft(row, value)
         if value is not None:
             if value == row.to_core():
                 flash("Nothing changed.", "info")
                 return redirect(url_for("admin.location_edit", location_id=row.id))
             try:
-                save_location(db, row, value, staff_email(), "update", override())
+                revisions.save_and_publish_location(db, row, value, staff_email(), override())
             except StaleDataError:
                 return _conflict(form, row)
             except gate.Refused as refused:
@@ -192,8 +192,8 @@ def location_edit(location_id: int):
     return _edit_page(form, row)
 
 
-def _save_revision(row: models.Location, value):
-    """A change to a live clinic waits as a draft; "Publish" (admins) puts it live."""
+def _save_draft(row: models.Location, value):
+    """A change to a live clinic waits as a draft until an admin publishes it."""
     db = get_session()
     if value == row.to_core():
         pending = queries.revision_for(db, "location", row.id)
@@ -201,9 +201,7 @@ def _save_revision(row: models.Location, value):
             revisions.discard(db, pending)
         flash("Nothing changed from the live page; no draft kept.", "info")
         return redirect(url_for("admin.location_edit", location_id=row.id))
-    revision = revisions.save_location_draft(db, row, value, staff_email())
-    if wants_publish():
-        return publish_location_revision(row, revision)
+    revisions.save_location_draft(db, row, value, staff_email())
     flash(f"Saved a draft of {row.name}; the live page stays as it is until published.", "success")
     return redirect(url_for("admin.location_edit", location_id=row.id))
 
