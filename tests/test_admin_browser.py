@@ -97,7 +97,7 @@ def test_edit_conflict_between_two_sessions(browser, live_server):
             open_location(page, "Gateway Pain Relief Chesterfield")
         first.fill("input[name=name]", "Chesterfield Saved First")
         first.click("button:has-text('Save and publish')")
-        sync_api.expect(first.locator(".flash.success")).to_contain_text("Published")
+        sync_api.expect(first.locator(".flash.success")).to_contain_text("Saved")
         second.fill("input[name=name]", "Chesterfield Saved Second")
         second.click("button:has-text('Save and publish')")
         sync_api.expect(second.locator("h1")).to_contain_text("Someone else saved")
@@ -116,7 +116,7 @@ def test_admin_restores_an_earlier_version(page):
     open_location(page, "Gateway Pain Relief Florissant")
     page.fill("input[name=phone]", "314-555-0199")
     page.click("button:has-text('Save and publish')")
-    sync_api.expect(page.locator(".flash.success")).to_contain_text("Published")
+    sync_api.expect(page.locator(".flash.success")).to_contain_text("Saved")
     page.click("a:has-text('History')")
     sync_api.expect(page.locator(".history li").first).to_contain_text("+13145550199")
     # The history also lists the demo's photo uploads: restore the version first imported.
