@@ -84,9 +84,18 @@ def init_command() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Validate and count, write nothing.")
 @click.option("--retire-missing", is_flag=True, help="Retire locations the file leaves out.")
+@click.option(
+    "--allow-mass-retire",
+    is_flag=True,
+    help="Allow retiring more than half of the published clinics.",
+)
 @ALLOW_AUDIT_ERRORS
 def import_locations_command(
-    file: str, dry_run: bool, retire_missing: bool, allow_audit_errors: bool
+    file: str,
+    dry_run: bool,
+    retire_missing: bool,
+    allow_mass_retire: bool,
+    allow_audit_errors: bool,
 ) -> None:
     """Validate a locations CSV, then upsert it by slug in one transaction."""
     text = _read_file(file)
@@ -97,7 +106,15 @@ def import_locations_command(
             dry_run=dry_run,
             retire_missing=retire_missing,
             override=_cli_override(allow_audit_errors),
+            allow_mass_retire=allow_mass_retire,
         )
+        if report.mass_retire:
+            going = [f"  {o.name} ({o.slug})" for o in report.retiring_live]
+            _fail(
+                [str(e) for e in report.errors]
+                + ["it would take these clinics offline:", *going]
+                + ["check the file; to retire them all the same: --allow-mass-retire"]
+            )
         if not report.ok:
             hint = ["(publishing despite them: --allow-audit-errors)"] if report.gated else []
             _fail([str(e) for e in report.errors] + hint)

@@ -238,6 +238,15 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def preview_digest(html: str) -> str:
+    """The fingerprint an import preview page asks its confirmation to match."""
+    import re
+
+    match = re.search(r'name="preview" value="([0-9a-f]{64})"', html)
+    assert match, "no import preview fingerprint on the page"
+    return match.group(1)
+
+
 def add_user(app, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD, role="admin"):
     from seo.web.admin.auth import create_user
 

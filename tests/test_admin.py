@@ -5,7 +5,15 @@ import json
 import re
 
 import pytest
-from conftest import NEW_CLINIC, STAFF_EMAIL, STAFF_PASSWORD, StaffAuth, add_user, csrf_token
+from conftest import (
+    NEW_CLINIC,
+    STAFF_EMAIL,
+    STAFF_PASSWORD,
+    StaffAuth,
+    add_user,
+    csrf_token,
+    preview_digest,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
@@ -367,7 +375,8 @@ def test_csv_upload_previews_then_confirms(app, client, staff):
     assert "created 0, updated 1, unchanged" in html
     assert "florissant-mo" in html and "name" in html
     assert _location(app, "florissant-mo").name == "Gateway Pain Relief Florissant"
-    confirm = client.post(preview_url + "/confirm", data={"csrf_token": csrf_token(html)})
+    data = {"csrf_token": csrf_token(html), "preview": preview_digest(html)}
+    confirm = client.post(preview_url + "/confirm", data=data)
     assert confirm.status_code == 302
     assert _location(app, "florissant-mo").name == "Gateway Florissant Clinic"
     assert "Gateway Florissant Clinic" in client.get(LANDING).get_data(as_text=True)

@@ -46,6 +46,17 @@ def fill_extras(app) -> None:
                 token="tok-Ä", user_id=user.id, filename="x.csv", text="slug\n", retire_missing=True
             )
         )
+        s.add(
+            models.Revision(
+                entity="location",
+                entity_id=location.id,
+                label="Ünïcode draft",
+                user="editor@clinics.example",
+                payload='{"intro": "a draft\\nwith “quotes”"}',
+                created_at=datetime(2026, 11, 25, 10, 30),
+                updated_at=datetime(2026, 11, 25, 11, 0),
+            )
+        )
         service.last_reviewed = date(2026, 1, 2)
         if "appointment_requests" in models.Base.metadata.tables:
             table = models.Base.metadata.tables["appointment_requests"]

@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from conftest import NEW_CLINIC, STAFF_EMAIL, csrf_token
+from conftest import NEW_CLINIC, STAFF_EMAIL, csrf_token, preview_digest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -196,8 +196,10 @@ def test_an_editor_cannot_override(app, client, staff):
     staff.login("editor@clinics.example", "editor-password-1")
     row_id = location_id(app, "florissant-mo")
     data = edit_form(client, row_id, intro=STUFFED, override_audit="yes", override_reason="Because")
-    assert client.post(f"/admin/locations/{row_id}/", data=data).status_code == 422
+    data["action"] = "publish"
+    assert client.post(f"/admin/locations/{row_id}/", data=data).status_code == 302  # a draft
     assert intro_of(app, "florissant-mo") != STUFFED
+    assert overrides_of(app, "florissant-mo") == []
 
 
 def test_an_upload_that_breaks_a_live_page_needs_an_admin_and_a_reason(
@@ -215,12 +217,15 @@ def test_an_upload_that_breaks_a_live_page_needs_an_admin_and_a_reason(
     preview = client.get(preview_url).get_data(as_text=True)
     assert "keyword-stuffing" in preview and "Import despite audit errors" in preview
     confirm = preview_url.rstrip("/") + "/confirm"
-    client.post(confirm, data={"csrf_token": csrf_token(preview)})
+    client.post(
+        confirm, data={"csrf_token": csrf_token(preview), "preview": preview_digest(preview)}
+    )
     assert intro_of(app, "florissant-mo") != STUFFED
     client.post(
         confirm,
         data={
             "csrf_token": csrf_token(preview),
+            "preview": preview_digest(preview),
             "override_audit": "yes",
             "override_reason": "Approved by the clinic manager",
         },

@@ -3,6 +3,8 @@ write with history, refresh page state; used by the admin, CSV imports and resto
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -141,14 +143,22 @@ def save_location(
     return row
 
 
+# An import may retire at most this share of the published clinics without a second,
+# deliberate step (an admin in the admin, --allow-mass-retire on the command line): a
+# two-row file with "retire the rest" must not take the whole chain offline.
+MASS_RETIRE_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class RowOutcome:
     """What an import does to one location: created, updated, unchanged or retired."""
 
     action: str
     slug: str
+    name: str
     row: int | None = None  # file line; None for a location the file leaves out
-    fields: tuple[str, ...] = ()  # the columns that change
+    changes: tuple[tuple[str, str, str], ...] = ()  # (column, old, new) for each change
+    live: bool = False  # published before the import
 
 
 @dataclass
@@ -157,9 +167,12 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     retired: int = 0
+    published: int = 0  # published clinics before the import
     errors: list[RowError] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
     gated: bool = False  # the errors are the publishing gate's: an admin may override them
+    mass_retire: bool = False  # refused: it would retire too many published clinics
+    stale: bool = False  # refused: the file no longer does what its preview showed
 
     @property
     def ok(self) -> bool:
@@ -171,6 +184,25 @@ class ImportReport:
             f"unchanged {self.unchanged}, retired {self.retired}"
         )
 
+    @property
+    def retiring_live(self) -> list[RowOutcome]:
+        """The published clinics this import takes offline."""
+        return [o for o in self.outcomes if o.action == "retired" and o.live]
+
+    @property
+    def too_many_retired(self) -> bool:
+        return len(self.retiring_live) > self.published * MASS_RETIRE_SHARE
+
+    def digest(self) -> str:
+        """A fingerprint of every change the import makes: a confirmation applies exactly
+        what its preview showed, or nothing."""
+        listed = [(o.action, o.slug, o.row, o.changes) for o in self.outcomes]
+        return hashlib.sha256(json.dumps(listed, ensure_ascii=False).encode()).hexdigest()
+
+
+def _changes(before: dict | None, after: dict) -> tuple[tuple[str, str, str], ...]:
+    return tuple((column, old, new) for column, (old, new) in history.diff(before, after).items())
+
 
 def import_locations(
     session: Session,
@@ -180,8 +212,16 @@ def import_locations(
     retire_missing: bool = False,
     user: str = "cli",
     override: gate.Override | None = None,
+    allow_mass_retire: bool = False,
+    expected: str | None = None,
+    confirm_retire: int | None = None,
 ) -> ImportReport:
     """Validate a whole locations file, then upsert it by slug in one transaction.
+
+    An import that would retire more than half of the published clinics is refused unless
+    `allow_mass_retire`; with `expected` (a preview's digest) it is refused unless it makes
+    exactly the changes that preview showed; with `confirm_retire` (the count staff ticked)
+    it is refused unless that is the number of published clinics it retires.
 
     Set-based: one read of the current values, then executemany INSERT and UPDATE
     statements (and history rows), not one ORM object per row. Every written
@@ -219,13 +259,16 @@ def import_locations(
         if current is None:
             inserts.append({**models.location_columns(value), "created_at": now, "updated_at": now})
             report.created += 1
-            report.outcomes.append(RowOutcome("created", value.slug, row_no))
-            changes.append(("create", value.slug, None, history.value_snapshot(value)))
+            after = history.value_snapshot(value)
+            report.outcomes.append(
+                RowOutcome("created", value.slug, value.name, row_no, _changes(None, after))
+            )
+            changes.append(("create", value.slug, None, after))
             continue
         location_id, before = current
         if before == value:
             report.unchanged += 1
-            report.outcomes.append(RowOutcome("unchanged", value.slug, row_no))
+            report.outcomes.append(RowOutcome("unchanged", value.slug, value.name, row_no))
             continue
         updates.append(
             {
@@ -237,13 +280,19 @@ def import_locations(
         )
         rows_of[value.slug] = row_no
         old, new = history.value_snapshot(before), history.value_snapshot(value)
-        changed = tuple(history.diff(old, new))
-        if value.status == "retired" and before.status != "retired":
-            report.retired += 1
-            report.outcomes.append(RowOutcome("retired", value.slug, row_no, changed))
-        else:
-            report.updated += 1
-            report.outcomes.append(RowOutcome("updated", value.slug, row_no, changed))
+        retiring = value.status == "retired" and before.status != "retired"
+        report.retired += retiring
+        report.updated += not retiring
+        report.outcomes.append(
+            RowOutcome(
+                "retired" if retiring else "updated",
+                value.slug,
+                before.name,
+                row_no,
+                _changes(old, new),
+                before.status == "published",
+            )
+        )
         changes.append(("import", value.slug, old, new))
     if retire_missing:
         for slug, (location_id, before) in existing.items():
@@ -258,9 +307,51 @@ def import_locations(
                     }
                 )
                 report.retired += 1
-                report.outcomes.append(RowOutcome("retired", slug, None, ("status",)))
+                report.outcomes.append(
+                    RowOutcome(
+                        "retired",
+                        slug,
+                        before.name,
+                        None,
+                        (("status", before.status, "retired"),),
+                        before.status == "published",
+                    )
+                )
                 old = history.value_snapshot(before)
                 changes.append(("retire", slug, old, {**old, "status": "retired"}))
+    report.published = sum(1 for _id, v in existing.values() if v.status == "published")
+    if expected is not None and report.digest() != expected:
+        report.stale = True
+        report.errors = [
+            RowError(
+                1,
+                "-",
+                "the file or the data changed since the preview; nothing was "
+                "written; check the new preview",
+            )
+        ]
+        return report
+    retiring = len(report.retiring_live)
+    if confirm_retire is not None and retiring and confirm_retire != retiring:
+        report.errors = [
+            RowError(
+                1,
+                "status",
+                f"confirm that {retiring} clinics are to be retired; nothing was written",
+            )
+        ]
+        return report
+    if report.too_many_retired and not allow_mass_retire:
+        report.mass_retire = True
+        report.errors = [
+            RowError(
+                1,
+                "status",
+                f"this file would retire {retiring} of the {report.published} "
+                f"published clinics (more than {MASS_RETIRE_SHARE:.0%}); nothing was written",
+            )
+        ]
+        return report
     table = models.Location.__table__
     try:
         if inserts:

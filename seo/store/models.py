@@ -316,6 +316,26 @@ class Photo(Base):
         )
 
 
+class Revision(Base):
+    """A pending change to a published clinic or article: its validated payload waits here,
+    the live page unchanged, until someone publishes or discards it."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (
+        UniqueConstraint("entity", "entity_id"),
+        Index("ix_revisions_updated_at", "updated_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20))  # location | service
+    entity_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(300), default="")  # the name staff know it by
+    user: Mapped[str] = mapped_column(String(254))
+    payload: Mapped[str] = mapped_column(Text)  # JSON: the form's values, validated
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Upload(Base):
     """An uploaded locations file kept between its dry-run preview and the confirmation."""
 

@@ -17,6 +17,7 @@ from seo.store.models import (
     PageOverride,
     PageState,
     Photo,
+    Revision,
     Service,
     SlugRedirect,
     Upload,
@@ -252,6 +253,21 @@ def recent_changes(session: Session, limit: int = 20) -> Sequence[Change]:
 
 def change_by_id(session: Session, change_id: int) -> Change | None:
     return session.get(Change, change_id)
+
+
+def pending_revisions(session: Session) -> Sequence[Revision]:
+    """Every pending revision, the latest saved first."""
+    stmt = select(Revision).order_by(Revision.updated_at.desc(), Revision.id.desc())
+    return session.scalars(stmt).all()
+
+
+def revision_for(session: Session, entity: str, entity_id: int) -> Revision | None:
+    stmt = select(Revision).where(Revision.entity == entity, Revision.entity_id == entity_id)
+    return session.scalar(stmt)
+
+
+def revision_by_id(session: Session, revision_id: int) -> Revision | None:
+    return session.get(Revision, revision_id)
 
 
 def upload_by_token(session: Session, token: str) -> Upload | None:

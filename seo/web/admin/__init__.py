@@ -17,6 +17,7 @@ from seo.web.admin import (  # noqa: F401 (imported for their routes)
     publishing,
     quality,
     requests,
+    revisions,
     signin,
 )
 from seo.web.admin.blueprint import bp

@@ -8,13 +8,13 @@ from flask import flash, redirect, render_template, request, url_for
 
 from seo.core.articles import Section, compile_article
 from seo.core.urls import PageRef
-from seo.services import gate, lookup, rendering
-from seo.services.articles import PATTERNS, ArticleDraft, check_article, save_service
+from seo.services import gate, lookup, rendering, revisions
+from seo.services.articles import PATTERNS, ArticleDraft, check_article
 from seo.store import models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
 from seo.web.admin.forms import ArticleForm
-from seo.web.admin.gating import flash_blockers, override
+from seo.web.admin.gating import flash_blockers, override, wants_publish
 from seo.web.admin.lookups import service_or_404, staff_email
 
 
@@ -48,10 +48,7 @@ def service_edit(slug: str):
     form = ArticleForm()
     draft = preview_page = None
     if request.method == "GET":
-        sections = [
-            {"heading": s.heading, "level": s.level, "body": s.body} for s in service.sections
-        ]
-        form = _article_form(service, sections)
+        form = _pending_form(service)
         form.preview_location.data = request.args.get("location", "")
     elif form.validate_on_submit():
         action = request.form.get("action", "preview")
@@ -81,9 +78,13 @@ def service_edit(slug: str):
         if draft.problems:
             flash("Not saved: fix the problems listed.", "error")
             return _article_page(form, service, draft, None), 422
+        if action in ("save", "draft", "publish") and revisions.is_live(service):
+            if not wants_publish():
+                return _save_draft(service, draft)
+            action = "save"
         if action == "save":
             try:
-                save_service(db, service, draft, staff_email(), override())
+                revisions.save_and_publish_service(db, service, draft, staff_email(), override())
             except gate.Refused as refused:
                 flash_blockers(refused.findings)
                 return _article_page(form, service, draft, None, refused.findings), 422
@@ -93,6 +94,52 @@ def service_edit(slug: str):
         if preview_page is None:
             form.preview_location.errors = ["no location has this slug"]
     return _article_page(form, service, draft, preview_page)
+
+
+def _pending_form(service: models.Service) -> ArticleForm:
+    """The editor shows the pending draft when there is one, else the live article."""
+    pending = queries.revision_for(get_session(), "service", service.id)
+    if pending is None:
+        sections = [
+            {"heading": s.heading, "level": s.level, "body": s.body} for s in service.sections
+        ]
+        return _article_form(service, sections)
+    payload = revisions.payload_of(pending)
+    data = {
+        **payload["patterns"],
+        "article_title": payload["title"],
+        "article_intro": payload["intro"],
+    }
+    return _article_form(service, payload["sections"], data)
+
+
+def _save_draft(service: models.Service, draft: ArticleDraft):
+    """A change to a live article waits as a draft until an admin publishes it."""
+    revisions.save_service_draft(get_session(), service, draft, staff_email())
+    flash(
+        f"Saved a draft of the {service.name} article; the live pages are unchanged "
+        "until it is published.",
+        "success",
+    )
+    return redirect(url_for("admin.service_edit", slug=service.slug))
+
+
+def publish_service_revision(service: models.Service, revision: models.Revision):
+    """Check the revision again, gate it and put it live, or show why not (keeping it)."""
+    db = get_session()
+    try:
+        revisions.publish_service(db, service, revision, staff_email(), override())
+    except revisions.Invalid as invalid:
+        flash("Not published: " + "; ".join(invalid.problems), "error")
+        return redirect(url_for("admin.service_edit", slug=service.slug))
+    except gate.Refused as refused:
+        flash_blockers(refused.findings)
+        service = service_or_404(service.slug)
+        form = _pending_form(service)
+        draft = revisions.service_draft(service, revision)
+        return _article_page(form, service, draft, None, refused.findings), 422
+    flash(f"Published the {service.name} article: its pages are live.", "success")
+    return redirect(url_for("admin.service_edit", slug=service.slug))
 
 
 def _compose_preview(service: models.Service, draft: ArticleDraft, location_slug: str):
@@ -119,5 +166,6 @@ def _article_page(form, service, draft, preview_page, blockers=()):
         preview=preview_page,
         preview_html=rendering.render(preview_page).decode() if preview_page else "",
         blockers=blockers,
+        revision=queries.revision_for(get_session(), "service", service.id),
         locations=queries.first_published(get_session(), 100),
     )

@@ -1,4 +1,4 @@
-"""The staff overview: location counts, services and the latest changes."""
+"""The staff overview: location counts, pending drafts, services and the latest changes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import render_template
 from seo.store import queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
+from seo.web.admin.revisions import edit_url
 
 
 @bp.route("/")
@@ -15,6 +16,8 @@ def dashboard():
     return render_template(
         "admin/dashboard.html",
         counts=queries.location_counts(db),
+        pending=queries.pending_revisions(db),
+        edit_url=edit_url,
         services=queries.services(db, published_only=False),
         changes=queries.recent_changes(db),
     )

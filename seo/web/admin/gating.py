@@ -20,6 +20,14 @@ def override() -> gate.Override | None:
     return gate.Override(staff_email(), reason) if reason else None
 
 
+def wants_publish() -> bool:
+    """A change to live content is published at once only when an admin asks for it;
+    everyone else's change waits as a draft (a post without a choice publishes for admins,
+    as the form did before drafts existed)."""
+    action = request.form.get("action", "publish")
+    return current_user.is_admin and action in ("publish", "save")
+
+
 def flash_blockers(blockers: list[Finding]) -> None:
     """Say what the audit found on the pages the change would have put live."""
     shown = "; ".join(f"{f.path} {f.rule}: {f.message}" for f in blockers[:5])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from seo.core.locations import decode_csv
@@ -31,7 +31,9 @@ def upload():
         except ValueError as exc:
             form.file.errors = [str(exc)]
             return render_template("admin/import.html", form=form, errors=[]), 422
-        report = import_locations(db, text, dry_run=True, retire_missing=form.retire_missing.data)
+        report = import_locations(
+            db, text, dry_run=True, retire_missing=form.retire_missing.data, allow_mass_retire=True
+        )
         if not report.ok and not report.gated:  # gate errors are shown on the preview
             flash("The file has problems; nothing was changed.", "error")
             return render_template("admin/import.html", form=form, errors=report.errors), 422
@@ -64,7 +66,11 @@ def _upload_or_404(token: str) -> models.Upload:
 def upload_preview(token: str):
     stored = _upload_or_404(token)
     report = import_locations(
-        get_session(), stored.text, dry_run=True, retire_missing=stored.retire_missing
+        get_session(),
+        stored.text,
+        dry_run=True,
+        retire_missing=stored.retire_missing,
+        allow_mass_retire=True,  # shown in full; the confirmation asks for the second step
     )
     groups = {}
     for outcome in report.outcomes:
@@ -83,14 +89,22 @@ def upload_confirm(token: str):
     db = get_session()
     stored = _upload_or_404(token)
     text, retire_missing = stored.text, stored.retire_missing
+    confirmed = request.form.get("confirm_retire", "0")
     report = import_locations(
-        db, text, retire_missing=retire_missing, user=staff_email(), override=override()
+        db,
+        text,
+        retire_missing=retire_missing,
+        user=staff_email(),
+        override=override(),
+        allow_mass_retire=current_user.is_admin and request.form.get("allow_mass_retire") == "yes",
+        expected=request.form.get("preview", ""),
+        confirm_retire=int(confirmed) if confirmed.isdigit() else 0,
     )
     if not report.ok:
         if report.gated:
             flash("Not imported: the audit found errors on the pages it puts live.", "error")
         else:
-            flash("The data changed since the preview and the file no longer applies.", "error")
+            flash("Not imported: " + "; ".join(e.message for e in report.errors), "error")
         return redirect(url_for("admin.upload_preview", token=token))
     db.delete(stored)
     db.commit()

@@ -6,16 +6,16 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
-from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES
+from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, validate_location
 from seo.core.timezones import zone_for
-from seo.services import gate
+from seo.services import gate, revisions
 from seo.services.locations import check_location, save_location
 from seo.store import history, models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
 from seo.web.admin.filters import PER_PAGE, ListArgs
 from seo.web.admin.forms import LocationForm, RetireForm
-from seo.web.admin.gating import flash_blockers, override
+from seo.web.admin.gating import flash_blockers, override, wants_publish
 from seo.web.admin.lookups import location_or_404, staff_email
 
 DEFAULT_ORDER = {("sort", "name"), ("dir", "asc")}
@@ -109,15 +109,22 @@ def location_new():
 
 
 def _fill(form: LocationForm, row: models.Location) -> None:
-    snapshot = history.location_snapshot(row)
+    """The form shows the pending draft when there is one, else the live clinic."""
+    db = get_session()
+    shown = row.to_core()
+    pending = queries.revision_for(db, "location", row.id)
+    if pending is not None:
+        raw = revisions.payload_of(pending)
+        shown = validate_location(raw, known_services=queries.service_slugs(db))[0] or shown
+    snapshot = history.value_snapshot(shown)
     for name in FORM_FIELDS:
         if name != "services":
             form[name].data = snapshot[name]
     # A zone the coordinates give shows as "From the coordinates", so moving the clinic
     # moves its zone; only a zone staff chose stays chosen.
-    if row.time_zone == zone_for(row.latitude, row.longitude, row.state):
+    if shown.time_zone == zone_for(shown.latitude, shown.longitude, shown.state):
         form.time_zone.data = ""
-    form.services.data = list(row.to_core().services)
+    form.services.data = list(shown.services)
     form.version.data = str(row.version)
 
 
@@ -164,12 +171,14 @@ def location_edit(location_id: int):
         if form.version.data != str(row.version):
             return _conflict(form, row)
         value, errors = check_location(db, form.raw(), row)
+        if value is not None and revisions.is_live(row) and not wants_publish():
+            return _save_draft(row, value)
         if value is not None:
             if value == row.to_core():
                 flash("Nothing changed.", "info")
                 return redirect(url_for("admin.location_edit", location_id=row.id))
             try:
-                save_location(db, row, value, staff_email(), "update", override())
+                revisions.save_and_publish_location(db, row, value, staff_email(), override())
             except StaleDataError:
                 return _conflict(form, row)
             except gate.Refused as refused:
@@ -183,7 +192,44 @@ def location_edit(location_id: int):
     return _edit_page(form, row)
 
 
-def _edit_page(form: LocationForm, row: models.Location, blockers=()) -> str:
+def _save_draft(row: models.Location, value):
+    """A change to a live clinic waits as a draft until an admin publishes it."""
+    db = get_session()
+    if value == row.to_core():
+        pending = queries.revision_for(db, "location", row.id)
+        if pending is not None:
+            revisions.discard(db, pending)
+        flash("Nothing changed from the live page; no draft kept.", "info")
+        return redirect(url_for("admin.location_edit", location_id=row.id))
+    revisions.save_location_draft(db, row, value, staff_email())
+    flash(f"Saved a draft of {row.name}; the live page stays as it is until published.", "success")
+    return redirect(url_for("admin.location_edit", location_id=row.id))
+
+
+def publish_location_revision(row: models.Location, revision: models.Revision):
+    """Check the revision again, gate it and put it live, or show why not (keeping it)."""
+    db = get_session()
+    try:
+        revisions.publish_location(db, row, revision, staff_email(), override())
+    except revisions.Invalid as invalid:
+        flash("Not published: " + "; ".join(invalid.problems), "error")
+        return redirect(url_for("admin.location_edit", location_id=row.id))
+    except gate.Refused as refused:
+        flash_blockers(refused.findings)
+        return refused_page(row.id, blockers=refused.findings), 422
+    flash(f"Published {row.name}: its pages are live.", "success")
+    return redirect(url_for("admin.location_edit", location_id=row.id))
+
+
+def refused_page(location_id: int, **blockers) -> str:
+    """The edit page (showing the pending draft, if any) with what stopped a publish."""
+    row = location_or_404(location_id)
+    form = _location_form(LocationForm(formdata=None))
+    _fill(form, row)
+    return _edit_page(form, row, **blockers)
+
+
+def _edit_page(form: LocationForm, row: models.Location, blockers=(), publish_blockers=()) -> str:
     db = get_session()
     overrides = {o.service.slug: o for o in queries.overrides_for_location(db, row.id)}
     return render_template(
@@ -191,6 +237,8 @@ def _edit_page(form: LocationForm, row: models.Location, blockers=()) -> str:
         form=form,
         row=row,
         blockers=blockers,
+        publish_blockers=publish_blockers,
+        revision=queries.revision_for(db, "location", row.id),
         services=queries.services(db, published_only=False),
         overrides=overrides,
         core=row.to_core(),

@@ -11,6 +11,7 @@ from seo.store import history
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
 from seo.web.admin.gating import flash_blockers, override
+from seo.web.admin.locations import refused_page
 from seo.web.admin.lookups import location_or_404, service_or_404, staff_email
 
 
@@ -28,7 +29,7 @@ def location_publish(location_id: int):
         save_location(db, row, value, staff_email(), "publish", override())
     except gate.Refused as refused:
         flash_blockers(refused.findings)
-        return redirect(url_for("admin.location_edit", location_id=location_id))
+        return refused_page(location_id, publish_blockers=refused.findings), 422
     flash(f"Published {row.name}: its pages are live.", "success")
     return redirect(url_for("admin.location_edit", location_id=row.id))
 
