@@ -246,6 +246,25 @@ def changes_for(
     return session.scalars(stmt).all()
 
 
+def version_count(
+    session: Session, entities: tuple[str, ...], entity_id: int, up_to: int | None = None
+) -> int:
+    """How many changes the history of one clinic or article holds (up to a change id)."""
+    stmt = select(func.count(Change.id)).where(
+        Change.entity.in_(entities), Change.entity_id == entity_id
+    )
+    if up_to is not None:
+        stmt = stmt.where(Change.id <= up_to)
+    return session.scalar(stmt) or 0
+
+
+def has_history(session: Session, entity: str, entity_id: int, label: str) -> bool:
+    stmt = select(Change.id).where(
+        Change.entity == entity, Change.entity_id == entity_id, Change.label == label
+    )
+    return session.scalar(stmt.limit(1)) is not None
+
+
 def recent_changes(session: Session, limit: int = 20) -> Sequence[Change]:
     return session.scalars(select(Change).order_by(Change.id.desc()).limit(limit)).all()
 
