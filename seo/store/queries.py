@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, func, literal, literal_column, select
@@ -265,6 +265,24 @@ def has_history(session: Session, entity: str, entity_id: int, label: str) -> bo
     return session.scalar(stmt.limit(1)) is not None
 
 
+def intro_written(session: Session, slugs: Collection[str]) -> dict[str, tuple[datetime, int]]:
+    """When each clinic's intro was last written (created, edited, imported or restored), as
+    (time, change id), per history; the clinic's last update where history has no record."""
+    when: dict[str, tuple[datetime, int]] = {}
+    stmt = (
+        select(Location.slug, Change.at, Change.id)
+        .join(Change, (Change.entity_id == Location.id) & (Change.entity == "location"))
+        .where(Location.slug.in_(slugs), Change.fields.like('%"intro": [%'))
+    )
+    for slug, at, change_id in session.execute(stmt):
+        when[slug] = max(when.get(slug, (at, change_id)), (at, change_id))
+    for slug, updated in session.execute(
+        select(Location.slug, Location.updated_at).where(Location.slug.in_(slugs))
+    ):
+        when.setdefault(slug, (updated, 0))
+    return when
+
+
 def recent_changes(session: Session, limit: int = 20) -> Sequence[Change]:
     return session.scalars(select(Change).order_by(Change.id.desc()).limit(limit)).all()
 
@@ -300,6 +318,12 @@ def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] 
 def page_inputs(connection: Connection, path: str) -> str | None:
     """The rebuild key of one page as page state holds it, read without the ORM."""
     return connection.scalar(select(PageState.inputs).where(PageState.path == path))
+
+
+def location_names(session: Session, slugs: Collection[str]) -> dict[str, tuple[int, str]]:
+    """slug -> (id, name) of the locations named."""
+    stmt = select(Location.slug, Location.id, Location.name).where(Location.slug.in_(slugs))
+    return {slug: (id_, name) for slug, id_, name in session.execute(stmt)}
 
 
 def location_ids(session: Session) -> dict[str, int]:
