@@ -250,6 +250,7 @@ def article_form(client, slug="neuropathic-pain-treatment") -> dict:
     import re
 
     html = client.get(f"/admin/services/{slug}/").get_data(as_text=True)
+    html = re.sub(r"<template.*?</template>", "", html, flags=re.S)  # not part of the form
     data = {"csrf_token": csrf_token(html)}
     for tag in re.findall(r"<input[^>]*>", html):
         if 'type="checkbox"' in tag and "checked" not in tag:

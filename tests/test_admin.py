@@ -470,7 +470,8 @@ def test_article_save_reorder_add_and_remove(app, client, staff):
     added = client.post(
         "/admin/services/neuropathic-pain-treatment/", data={**data, "action": "add"}
     )
-    count = len(re.findall(r'name="sections-\d+-heading"', added.get_data(as_text=True)))
+    form = re.sub(r"<template.*?</template>", "", added.get_data(as_text=True), flags=re.S)
+    count = len(re.findall(r'name="sections-\d+-heading"', form))
     assert count == len(re.findall(r"sections-\d+-heading", " ".join(data))) + 1
     data["sections-0-remove"] = "y"
     data["sections-1-body"] = "A new body for {{ city }}."

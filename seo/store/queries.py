@@ -82,6 +82,19 @@ def first_published(session: Session, limit: int) -> Sequence[Location]:
     return session.scalars(stmt.limit(limit)).all()
 
 
+def picker_locations(session: Session, limit: int) -> Sequence[Location]:
+    """Published locations by name, for the name pickers staff search."""
+    stmt = select(Location).where(Location.status == "published").order_by(Location.name)
+    return session.scalars(stmt.limit(limit)).all()
+
+
+def location_by_name(session: Session, name: str) -> Location | None:
+    """The one location with exactly this name (letter case aside), if only one has it."""
+    stmt = select(Location).where(func.lower(Location.name) == name.lower()).limit(2)
+    rows = session.scalars(stmt).all()
+    return rows[0] if len(rows) == 1 else None
+
+
 def locations_opening_alike(session: Session, intro: str, limit: int = 20) -> Sequence[Location]:
     """Published locations whose intro opens with the same words (likely copies), found
     through the index on the intro's opening characters."""
