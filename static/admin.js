@@ -8,6 +8,8 @@
     var input = box && box.querySelector("input:not([type=hidden]), select, textarea");
     if (input) input.focus({ preventScroll: true });
   }
-  document.addEventListener("DOMContentLoaded", focusTarget);
-  window.addEventListener("hashchange", focusTarget);
+  // After the browser's own scroll to the fragment, which moves focus to the page itself.
+  function soon() { window.setTimeout(focusTarget, 0); }
+  if (document.readyState === "complete") soon(); else window.addEventListener("load", soon);
+  window.addEventListener("hashchange", soon);
 })();

@@ -87,39 +87,40 @@
     }
   }
 
+  // Dragging by the handle, with pointer events: mouse, pen and touch alike.
   function enableDragging() {
     var dragged = null;
     list.addEventListener("pointerdown", function (event) {
       var handle = event.target.closest(".drag-handle");
-      if (handle) handle.closest("[data-section]").draggable = true;
-    });
-    list.addEventListener("dragstart", function (event) {
-      dragged = event.target.closest("[data-section]");
-      if (!dragged) return;
-      event.dataTransfer.effectAllowed = "move";
-      event.dataTransfer.setData("text/plain", dragged.id);
-      dragged.classList.add("dragging");
-    });
-    list.addEventListener("dragover", function (event) {
-      if (!dragged) return;
+      if (!handle || event.button !== 0) return;
       event.preventDefault();
-      var over = event.target.closest("[data-section]");
-      if (!over || over === dragged) return;
-      var box = over.getBoundingClientRect();
-      var after = event.clientY > box.top + box.height / 2;
-      list.insertBefore(dragged, after ? over.nextElementSibling : over);
+      dragged = handle.closest("[data-section]");
+      dragged.classList.add("dragging");
+      handle.setPointerCapture(event.pointerId);
     });
-    list.addEventListener("drop", function (event) {
-      if (dragged) event.preventDefault();
+    list.addEventListener("pointermove", function (event) {
+      if (!dragged) return;
+      var before = null;
+      sections().some(function (item) {
+        if (item === dragged) return false;
+        var box = item.getBoundingClientRect();
+        if (event.clientY < box.top + box.height / 2) {
+          before = item;
+          return true;
+        }
+        return false;
+      });
+      if (before !== dragged.nextElementSibling) list.insertBefore(dragged, before);
     });
-    list.addEventListener("dragend", function () {
+    function drop() {
       if (!dragged) return;
       var item = dragged;
       dragged = null;
-      item.draggable = false;
       item.classList.remove("dragging");
       settle(item, headingOf(item) + " dropped at " + position(item) + ".", "up");
-    });
+    }
+    list.addEventListener("pointerup", drop);
+    list.addEventListener("pointercancel", drop);
   }
 
   function followPreview() {

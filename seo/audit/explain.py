@@ -104,7 +104,7 @@ class Problem:
     level: str
     headline: str
     fix: Fix
-    rule: str
+    rules: list[str]
     messages: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
 
@@ -124,22 +124,24 @@ def where_to_fix(finding: Finding) -> Fix:
 
 
 def group_findings(findings: Iterable[Finding]) -> list[Problem]:
-    """One Problem per (thing to fix, field, rule), worst first: a copied intro seen on
-    four landing pages is one problem of one clinic."""
+    """One Problem per field to fix (or per page and rule where no field fixes it), worst
+    first: a copied intro seen on four landing pages is one problem of one clinic, and a
+    missing map position is one problem however many rules notice it."""
     problems: dict[tuple, Problem] = {}
-    for finding in findings:
+    for finding in sorted(findings, key=lambda f: LEVELS.index(f.level)):
         fix = where_to_fix(finding)
-        key = (fix, finding.rule)
+        key = (fix,) if fix.field else (fix, finding.rule)
         problem = problems.get(key)
         if problem is None:
             headline = PROBLEMS.get(finding.rule, finding.rule.replace("-", " ").capitalize())
-            problem = problems[key] = Problem(finding.level, headline, fix, finding.rule)
-        if finding.message not in problem.messages:
-            problem.messages.append(finding.message)
-        if finding.path not in problem.paths:
-            problem.paths.append(finding.path)
-        if LEVELS.index(finding.level) < LEVELS.index(problem.level):
-            problem.level = finding.level
+            problem = problems[key] = Problem(finding.level, headline, fix, [])
+        for values, value in (
+            (problem.rules, finding.rule),
+            (problem.messages, finding.message),
+            (problem.paths, finding.path),
+        ):
+            if value not in values:
+                values.append(value)
     order = {"location": 0, "service": 1, "page": 2}
     return sorted(
         problems.values(),
