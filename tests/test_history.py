@@ -40,10 +40,12 @@ def test_normalize_newlines():
 
 
 def test_word_diff_marks_only_the_changed_words():
-    runs = word_diff("Parking is free behind the clinic.", "Parking is paid behind the clinic.")
-    assert ("removed", "free ") in runs and ("added", "paid ") in runs
-    assert "".join(t for op, t in runs if op != "added") == "Parking is free behind the clinic."
-    assert "".join(t for op, t in runs if op != "removed") == "Parking is paid behind the clinic."
+    old, new = "Parking is free behind the clinic.", "Parking is paid behind the clinic.\n\nNew."
+    old_runs, new_runs = word_diff(old, new)
+    assert [r for r in old_runs if r[0] != "same"] == [("removed", "free ")]
+    assert [r for r in new_runs if r[0] != "same"] == [("added", "paid "), ("added", "New.")]
+    assert "".join(t for _op, t in old_runs) == old
+    assert "".join(t for _op, t in new_runs) == new
 
 
 def test_seeded_article_is_the_first_version(app):

@@ -15,17 +15,26 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """The two texts as runs of ("same" | "removed" | "added", text), word by word."""
+Runs = list[tuple[str, str]]  # ("same" | "removed" | "added", text)
+
+
+def word_diff(old: str, new: str) -> tuple[Runs, Runs]:
+    """Each text as runs of same and changed words: the old one with its removed words, the
+    new one with its added words. Words are compared without the spaces after them, so a
+    new paragraph after a word does not mark the word itself."""
     before, after = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
-    runs: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    old_runs: Runs = []
+    new_runs: Runs = []
+    matcher = difflib.SequenceMatcher(
+        None, [t.strip() for t in before], [t.strip() for t in after], autojunk=False
+    )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            runs.append(("same", "".join(before[i1:i2])))
+            old_runs.append(("same", "".join(before[i1:i2])))
+            new_runs.append(("same", "".join(after[j1:j2])))
             continue
         if i2 > i1:
-            runs.append(("removed", "".join(before[i1:i2])))
+            old_runs.append(("removed", "".join(before[i1:i2])))
         if j2 > j1:
-            runs.append(("added", "".join(after[j1:j2])))
-    return runs
+            new_runs.append(("added", "".join(after[j1:j2])))
+    return old_runs, new_runs

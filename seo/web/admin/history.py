@@ -25,14 +25,14 @@ def field_rows(fields: dict[str, list[str]]) -> list[dict]:
     rows = []
     for name, (old, new) in fields.items():
         long = max(len(old), len(new)) > LONG_TEXT or "\n" in old + new
-        runs = word_diff(old, new) if long and old and new else []
+        old_runs, new_runs = word_diff(old, new) if long and old and new else ([], [])
         rows.append(
             {
                 "name": name.replace("_", " "),
                 "old": old,
                 "new": new,
-                "old_runs": [r for r in runs if r[0] != "added"],
-                "new_runs": [r for r in runs if r[0] != "removed"],
+                "old_runs": old_runs,
+                "new_runs": new_runs,
             }
         )
     return rows
