@@ -78,6 +78,7 @@ def test_the_audit_page_groups_and_links_to_the_field(app, client, staff):
     assert f'href="/admin/locations/{st_louis.id}/#field-intro"' in html
     assert "Fix: Introduction" in html
     assert "Gateway Pain Relief St. Louis" in html
+    assert "Copied from Gateway Pain Relief Florissant, whose introduction was written" in html
     assert "<td><code>near-duplicate-local-text</code></td>" not in html
     form = client.get(f"/admin/locations/{st_louis.id}/").get_data(as_text=True)
     assert 'id="field-intro"' in form

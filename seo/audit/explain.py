@@ -107,12 +107,19 @@ class Problem:
     rules: list[str]
     messages: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)  # the pages a comparing rule named
+
+
+def clinic_of(path: str) -> str:
+    """The slug of the clinic a location or landing page shows ("" for other pages)."""
+    ref = urls.parse(path)
+    return ref.key[-1] if ref and ref.kind in ("location", "landing") else ""
 
 
 def where_to_fix(finding: Finding) -> Fix:
     """The editor and field that fix a finding, worked out from its page and field."""
     ref = urls.parse(finding.path)
-    location = ref.key[-1] if ref and ref.kind in ("location", "landing") else ""
+    location = clinic_of(finding.path)
     service = ref.key[0] if ref and ref.kind in ("service", "landing") else ""
     if location and finding.field in LOCATION_FIELDS:
         return Fix("location", location, finding.field, LOCATION_FIELDS[finding.field])
@@ -139,8 +146,9 @@ def group_findings(findings: Iterable[Finding]) -> list[Problem]:
             (problem.rules, finding.rule),
             (problem.messages, finding.message),
             (problem.paths, finding.path),
+            (problem.related, finding.related),
         ):
-            if value not in values:
+            if value and value not in values:
                 values.append(value)
     order = {"location": 0, "service": 1, "page": 2}
     return sorted(

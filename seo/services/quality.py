@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from seo import audit
 from seo.audit import AuditConfig, AuditPage, Finding
-from seo.core import urls
+from seo.audit.explain import clinic_of
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
 from seo.services import forking, page_state, rendering
@@ -168,16 +168,12 @@ def blame_later_copies(session: Session, findings: list[Finding]) -> list[Findin
     if not copies:
         return findings
 
-    def clinic(path: str) -> str:
-        ref = urls.parse(path)
-        return ref.key[-1] if ref is not None and ref.key else ""
-
-    written = queries.intro_written(session, {clinic(p) for pair in copies for p in pair})
+    written = queries.intro_written(session, {clinic_of(p) for pair in copies for p in pair})
 
     def is_original(finding: Finding) -> bool:
         if finding.rule != COPIED_INTRO or (finding.related, finding.path) not in copies:
             return False
-        mine, theirs = written.get(clinic(finding.path)), written.get(clinic(finding.related))
+        mine, theirs = written.get(clinic_of(finding.path)), written.get(clinic_of(finding.related))
         return mine is not None and theirs is not None and mine < theirs
 
     return [f for f in findings if not is_original(f)]

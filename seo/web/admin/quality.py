@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 
 from seo import audit
-from seo.audit.explain import PROBLEMS, Problem, group_findings
+from seo.audit.explain import PROBLEMS, Problem, clinic_of, group_findings
 from seo.services import quality as auditing
 from seo.store import queries
 from seo.store.db import get_session
@@ -16,8 +16,9 @@ from seo.web.admin.blueprint import bp
 def _subjects(problems: list[Problem]) -> list[dict]:
     """Problems gathered per thing to fix, with its name and the editor link of each."""
     db = get_session()
+    copied = {clinic_of(path) for p in problems for path in p.related}
     clinics = queries.location_names(
-        db, {p.fix.subject for p in problems if p.fix.editor == "location"}
+        db, {p.fix.subject for p in problems if p.fix.editor == "location"} | copied
     )
     services = {s.slug: s.name for s in queries.services(db, published_only=False)}
     subjects: dict[tuple[str, str], dict] = {}
@@ -35,7 +36,8 @@ def _subjects(problems: list[Problem]) -> list[dict]:
         subject = subjects.setdefault(
             (fix.editor, fix.subject), {"name": name, "what": what, "problems": []}
         )
-        subject["problems"].append({"problem": problem, "link": link + anchor})
+        others = sorted({clinics[c][1] for c in map(clinic_of, problem.related) if c in clinics})
+        subject["problems"].append({"problem": problem, "link": link + anchor, "others": others})
     return list(subjects.values())
 
 
