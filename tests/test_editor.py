@@ -71,6 +71,9 @@ def test_the_preview_names_its_problems(app, client, staff):
     response = client.post(ARTICLE + "preview", data={**data, "action": "preview"})
     assert response.status_code == 422
     assert "unknown placeholder {{ town }}" in response.get_data(as_text=True)
+    data["title_pattern"] = "x" * 301
+    too_long = client.post(ARTICLE + "preview", data={**data, "action": "preview"})
+    assert too_long.status_code == 422 and "title_pattern:" in too_long.get_data(as_text=True)
     unknown = client.get(ARTICLE + "preview?location=atlantis-zz")
     assert unknown.status_code == 422
     assert "no clinic has the name or slug" in unknown.get_data(as_text=True)

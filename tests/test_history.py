@@ -3,6 +3,7 @@ versions, changed words marked, and restores that say what they bring back and a
 
 import json
 import re
+from dataclasses import replace
 
 from conftest import article_form, csrf_token
 from sqlalchemy import delete, select
@@ -122,3 +123,14 @@ def test_a_database_without_the_first_version_records_it_on_the_first_edit(app, 
     token = csrf_token(html)
     client.post(f"/admin/history/{changes[0].id}/restore", data={"csrf_token": token})
     assert article_form(client)["sections-0-heading"] == original["sections-0-heading"]
+
+
+def test_a_renamed_clinic_keeps_its_history_without_a_second_first_version(app):
+    with app.app_context(), _db(app) as s:
+        row = s.scalars(select(Location).where(Location.slug == "florissant-mo")).one()
+        value = replace(row.to_core(), slug="florissant-north-mo")
+        locations.save_location(s, row, value, "test", "update")
+        actions = s.scalars(
+            select(Change.action).where(Change.entity == "location", Change.entity_id == row.id)
+        ).all()
+    assert actions == ["create", "update"]

@@ -125,7 +125,8 @@ def record(
     if before is not None and not fields and action == "update":
         return None
     first = before is not None and entity in RESTORABLE
-    if first and not queries.has_history(session, entity, entity_id, label):
+    page = label if entity == "override" else None
+    if first and not queries.has_history(session, entity, entity_id, page):
         session.add(
             Change(
                 at=models.utcnow(),

@@ -271,10 +271,12 @@ def version_count(
     return session.scalar(stmt) or 0
 
 
-def has_history(session: Session, entity: str, entity_id: int, label: str) -> bool:
-    stmt = select(Change.id).where(
-        Change.entity == entity, Change.entity_id == entity_id, Change.label == label
-    )
+def has_history(session: Session, entity: str, entity_id: int, label: str | None = None) -> bool:
+    """Whether history holds any change of a location or service (by id: a renamed slug is
+    the same one), or of one page override (a location id and a service slug as label)."""
+    stmt = select(Change.id).where(Change.entity == entity, Change.entity_id == entity_id)
+    if label is not None:
+        stmt = stmt.where(Change.label == label)
     return session.scalar(stmt.limit(1)) is not None
 
 

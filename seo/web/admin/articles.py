@@ -123,7 +123,8 @@ def service_preview(slug: str):
     elif form.validate_on_submit():
         draft, location = _draft(service, form), form.preview_location.data or ""
     else:
-        draft, location = ArticleDraft({}, service.to_article(), ["the form has expired"]), ""
+        unread = [f"{name}: {'; '.join(map(str, errors))}" for name, errors in form.errors.items()]
+        draft, location = ArticleDraft({}, service.to_article(), unread), ""
     page = None if draft.problems else _compose_preview(service, draft, location)
     if page is None:
         problems = draft.problems or [f"no clinic has the name or slug {location!r}"]

@@ -156,11 +156,7 @@ class ArticleForm(FlaskForm):
     article_title = StringField("Article title", validators=[Length(max=300)])
     article_intro = TextAreaField("Introduction (Markdown)")
     sections = FieldList(FormField(SectionForm), min_entries=0)
-    preview_location = StringField(
-        "Preview with clinic",
-        validators=[Optional()],
-        render_kw={"list": "clinic-names", "autocomplete": "off"},
-    )
+    preview_location = StringField("Preview with clinic", validators=[Optional()])
 
 
 class OverrideForm(FlaskForm):
