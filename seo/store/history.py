@@ -124,31 +124,24 @@ def record(
     fields = diff(before, after)
     if before is not None and not fields and action == "update":
         return None
+
+    def version(action: str, fields: dict, snapshot: dict) -> Change:
+        return Change(
+            at=models.utcnow(),
+            user=user,
+            entity=entity,
+            entity_id=entity_id,
+            label=label,
+            action=action,
+            fields=json.dumps(fields, ensure_ascii=False),
+            snapshot=json.dumps(snapshot, ensure_ascii=False),
+        )
+
     first = before is not None and entity in RESTORABLE
     page = label if entity == "override" else None
     if first and not queries.has_history(session, entity, entity_id, page):
-        session.add(
-            Change(
-                at=models.utcnow(),
-                user=user,
-                entity=entity,
-                entity_id=entity_id,
-                label=label,
-                action=INITIAL,
-                fields="{}",
-                snapshot=json.dumps(before, ensure_ascii=False),
-            )
-        )
-    change = Change(
-        at=models.utcnow(),
-        user=user,
-        entity=entity,
-        entity_id=entity_id,
-        label=label,
-        action=action,
-        fields=json.dumps(fields, ensure_ascii=False),
-        snapshot=json.dumps(after, ensure_ascii=False),
-    )
+        session.add(version(INITIAL, {}, before))
+    change = version(action, fields, after)
     session.add(change)
     return change
 
