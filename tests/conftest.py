@@ -254,6 +254,38 @@ def add_user(app, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD, role
         return create_user(session, email, password, role)[0]
 
 
+def article_form(client, slug="neuropathic-pain-treatment") -> dict:
+    """The article editor's fields as a browser would post them."""
+    import re
+
+    html = client.get(f"/admin/services/{slug}/").get_data(as_text=True)
+    html = re.sub(r"<template.*?</template>", "", html, flags=re.S)  # not part of the form
+    data = {"csrf_token": csrf_token(html)}
+    for tag in re.findall(r"<input[^>]*>", html):
+        if 'type="checkbox"' in tag and "checked" not in tag:
+            continue  # a browser sends only ticked boxes
+        match = re.search(r'name="([a-z_0-9-]+)"[^>]*value="([^"]*)"', tag)
+        if not match:
+            continue
+        name, value = match.groups()
+        data[name] = value.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"')
+    for name, value in re.findall(
+        r'<textarea[^>]*name="([a-z_0-9-]+)"[^>]*>\s*(.*?)</textarea>', html, re.S
+    ):
+        data[name] = (
+            value.replace("&#39;", "'")
+            .replace("&amp;", "&")
+            .replace("&#34;", '"')
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+        )
+    for name, value in re.findall(
+        r'<select[^>]*name="([a-z_0-9-]+)".*?<option selected value="([^"]*)"', html, re.S
+    ):
+        data[name] = value
+    return data
+
+
 class StaffAuth:
     """Sign a test client in and out through the real form, CSRF token included."""
 

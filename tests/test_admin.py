@@ -11,6 +11,7 @@ from conftest import (
     STAFF_PASSWORD,
     StaffAuth,
     add_user,
+    article_form,
     csrf_token,
     preview_digest,
 )
@@ -434,36 +435,8 @@ def test_cli_imports_are_recorded(app):
 # --- articles ----------------------------------------------------------------------
 
 
-def _article_data(client, slug="neuropathic-pain-treatment") -> dict:
-    html = client.get(f"/admin/services/{slug}/").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(html)}
-    for tag in re.findall(r"<input[^>]*>", html):
-        if 'type="checkbox"' in tag and "checked" not in tag:
-            continue  # a browser sends only ticked boxes
-        match = re.search(r'name="([a-z_0-9-]+)"[^>]*value="([^"]*)"', tag)
-        if not match:
-            continue
-        name, value = match.groups()
-        data[name] = value.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"')
-    for name, value in re.findall(
-        r'<textarea[^>]*name="([a-z_0-9-]+)"[^>]*>\s*(.*?)</textarea>', html, re.S
-    ):
-        data[name] = (
-            value.replace("&#39;", "'")
-            .replace("&amp;", "&")
-            .replace("&#34;", '"')
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-        )
-    for name, value in re.findall(
-        r'<select[^>]*name="([a-z_0-9-]+)".*?<option selected value="([^"]*)"', html, re.S
-    ):
-        data[name] = value
-    return data
-
-
 def test_article_bad_placeholder_is_shown_not_saved(app, client, staff):
-    data = _article_data(client)
+    data = article_form(client)
     data["sections-0-body"] = "Visit us in {{ town }}."
     data["title_pattern"] = "Treatment in {cty}"
     response = client.post(
@@ -477,7 +450,7 @@ def test_article_bad_placeholder_is_shown_not_saved(app, client, staff):
 
 
 def test_article_preview_does_not_save(app, client, staff):
-    data = _article_data(client)
+    data = article_form(client)
     data["sections-0-body"] = "Preview text for {{ city }} only."
     data["preview_location"] = "st-louis-mo"
     response = client.post(
@@ -489,7 +462,7 @@ def test_article_preview_does_not_save(app, client, staff):
 
 
 def test_article_save_reorder_add_and_remove(app, client, staff):
-    data = _article_data(client)
+    data = article_form(client)
     first, second = data["sections-0-heading"], data["sections-1-heading"]
     moved = client.post(
         "/admin/services/neuropathic-pain-treatment/", data={**data, "action": "down-0"}
@@ -499,7 +472,8 @@ def test_article_save_reorder_add_and_remove(app, client, staff):
     added = client.post(
         "/admin/services/neuropathic-pain-treatment/", data={**data, "action": "add"}
     )
-    count = len(re.findall(r'name="sections-\d+-heading"', added.get_data(as_text=True)))
+    form = re.sub(r"<template.*?</template>", "", added.get_data(as_text=True), flags=re.S)
+    count = len(re.findall(r'name="sections-\d+-heading"', form))
     assert count == len(re.findall(r"sections-\d+-heading", " ".join(data))) + 1
     data["sections-0-remove"] = "y"
     data["sections-1-body"] = "A new body for {{ city }}."
@@ -608,7 +582,7 @@ def test_editors_cannot_restore(app, client):
     auth.login("editor@clinics.example")
     row = _location(app, "florissant-mo")
     html = client.get(f"/admin/locations/{row.id}/history").get_data(as_text=True)
-    assert "Restore this version" not in html
+    assert "Restore v" not in html
     with app.app_context(), _db(app) as s:
         change = s.scalars(select(Change)).first()
     response = client.post(

@@ -121,7 +121,9 @@ def test_admin_restores_an_earlier_version(page):
     sync_api.expect(page.locator(".history li").first).to_contain_text("+13145550199")
     # The history also lists the demo's photo uploads: restore the version first imported.
     imported = page.locator(".history li", has_text="create by")
-    imported.locator("button:has-text('Restore this version')").click()
+    imported.locator("a:has-text('Restore v')").click()
+    sync_api.expect(page.locator("main")).to_contain_text("the state after v")
+    page.click("button:has-text('Restore v')")
     sync_api.expect(page.locator(".flash.success")).to_contain_text("Restored florissant-mo")
     page.goto("/neuropathic-pain-treatment/florissant-mo/")
     sync_api.expect(page.locator("a[href='tel:+13145550101']").first).to_be_visible()

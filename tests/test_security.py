@@ -4,10 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import StaffAuth, add_user, load_demo, make_app
+from conftest import StaffAuth, add_user, article_form, load_demo, make_app
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from test_admin import _article_data
 
 from seo.services import build
 from seo.store.db import get_engine
@@ -130,7 +129,7 @@ SANDBOX_ESCAPES = [
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the sandbox needs no DB
 @pytest.mark.parametrize("source", SANDBOX_ESCAPES)
 def test_editor_refuses_sandbox_escapes(app, client, staff, source):
-    data = _article_data(client)
+    data = article_form(client)
     data["sections-0-body"] = f"Visit us. {source}"
     for action in ("preview", "save"):
         response = client.post(
@@ -145,7 +144,7 @@ def test_editor_refuses_sandbox_escapes(app, client, staff, source):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_editor_refuses_expressions_that_build_huge_text(app, client, staff):
-    data = _article_data(client)
+    data = article_form(client)
     data["sections-0-body"] = "Visit us. {{ city * 10**5 }}"  # small here; 10**9 eats the RAM
     response = client.post(
         "/admin/services/neuropathic-pain-treatment/", data={**data, "action": "preview"}
@@ -156,7 +155,7 @@ def test_editor_refuses_expressions_that_build_huge_text(app, client, staff):
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("source", ["{{ city if 1 > 0 }}", "{{ city.format_map({'x': 1}) }}"])
 def test_editor_refuses_placeholders_markdown_breaks(app, client, staff, source):
-    data = _article_data(client)
+    data = article_form(client)
     data["sections-0-body"] = f"Visit us. {source}"
     response = client.post(
         "/admin/services/neuropathic-pain-treatment/", data={**data, "action": "preview"}
@@ -179,7 +178,7 @@ def test_import_article_refuses_placeholders_markdown_breaks(app, runner, client
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("source", ["{city.__class__}", "{city!r:>{0}}", "{0.__class__}"])
 def test_editor_refuses_pattern_escapes(app, client, staff, source):
-    data = _article_data(client)
+    data = article_form(client)
     data["title_pattern"] = f"Treatment {source}"
     response = client.post(
         "/admin/services/neuropathic-pain-treatment/", data={**data, "action": "save"}

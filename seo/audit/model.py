@@ -24,6 +24,7 @@ class Finding:
     path: str
     field: str
     message: str
+    related: str = ""  # the other page a comparing rule found (the page a text copies)
 
 
 @dataclass(frozen=True)

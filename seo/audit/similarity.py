@@ -236,6 +236,7 @@ def near_duplicates(texts: list[AuditText], config: AuditConfig) -> list[Finding
                 "intro",
                 f"The location-specific text is {similarity:.0%} the same as {other} (limit "
                 f"{config.max_similarity:.0%}): rewrite this location's intro in its own words.",
+                related=other,
             )
         )
     return findings

@@ -16,6 +16,8 @@ from markdown_it import MarkdownIt
 from markupsafe import escape as markup_escape
 from slugify import slugify
 
+from seo.core.text import normalize_newlines
+
 # The location values a section may use, with sample values for the trial render.
 PLACEHOLDERS = {
     "city": "Florissant",
@@ -234,7 +236,7 @@ def parse_markdown(text: str) -> Article:
 
 def parse_article(text: str) -> Article:
     """Parse an article in either layout and check its placeholders."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = normalize_newlines(text.lstrip("\ufeff"))
     article = parse_markdown(text) if looks_like_markdown(text) else parse_plain_text(text)
     problems = check_placeholders(article)
     if problems:

@@ -17,6 +17,7 @@ import zipcodes
 from slugify import slugify
 
 from seo.core.hours import HoursError, normalize_opening_hours, normalize_special_hours
+from seo.core.text import normalize_newlines
 from seo.core.timezones import US_TIME_ZONES, zone_for
 
 COLUMNS = (
@@ -342,6 +343,8 @@ def validate_location(
 ) -> tuple[Location | None, list[FieldError]]:
     """Turn raw cells (a CSV row or a form post) into a Location or field errors."""
     cells = {c: unprotect_cell(raw.get(c) or "").strip() for c in COLUMNS}
+    # Line endings are one kind in stored text; a line break in a one-line cell stays an error.
+    cells.update({c: normalize_newlines(cells[c]) for c in MULTI_LINE})
     errors: list[FieldError] = []
 
     def fail(column: str, message: str) -> None:

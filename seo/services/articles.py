@@ -20,6 +20,7 @@ from seo.core.articles import (
     compile_article,
     parse_article,
 )
+from seo.core.text import normalize_newlines
 from seo.services import gate
 from seo.services.sources import DatabaseSource
 from seo.store import history, models, queries
@@ -43,13 +44,18 @@ def check_article(
     intro: str,
     sections: list[Section],
 ) -> ArticleDraft:
-    """Check patterns (`{city}`) and sections (`{{ city }}`) for bad placeholders."""
+    """Check patterns (`{city}`) and sections (`{{ city }}`) for bad placeholders; every
+    text with its line endings made LF, so an untouched section stays unchanged."""
+    patterns = {name: normalize_newlines(value) for name, value in patterns.items()}
     article = Article(
-        title=title.strip(),
-        intro=intro.strip(),
+        title=normalize_newlines(title).strip(),
+        intro=normalize_newlines(intro).strip(),
         keyword=service.article_keyword,
         share=service.article_share,
-        sections=tuple(sections),
+        sections=tuple(
+            Section(normalize_newlines(s.heading), s.level, normalize_newlines(s.body))
+            for s in sections
+        ),
     )
     return ArticleDraft(patterns, article, article_problems(patterns, article))
 
@@ -224,5 +230,16 @@ def load_services(session: Session, content_dir: Path) -> int:
         )
         session.add(service)
         save_article(session, service, article)
+        session.flush()
+        history.record(
+            session,
+            user="cli",
+            entity="service",
+            entity_id=service.id,
+            label=service.slug,
+            action="create",
+            before=None,
+            after=history.service_snapshot(service),
+        )
     session.commit()
     return len(specs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from seo.core.pages.model import parse_questions
+from seo.core.text import normalize_newlines
 from seo.core.urls import PageRef
 from seo.services import gate
 from seo.store import history, models, queries
@@ -20,6 +21,7 @@ def save_override(
 ) -> list[str]:
     """Write one page's override; return problems instead, or raise gate.Refused when the
     live page would fail the audit."""
+    values = {**values, **{k: normalize_newlines(values[k]) for k in ("intro", "questions")}}
     _questions, problems = parse_questions(values["questions"])
     if problems:
         return problems

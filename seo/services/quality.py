@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from seo import audit
 from seo.audit import AuditConfig, AuditPage, Finding
+from seo.audit.explain import clinic_of
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
 from seo.services import forking, page_state, rendering
@@ -155,3 +156,24 @@ def blocking_findings(session: Session) -> list[Finding]:
     """The findings that must stop a publish or a strict build (errors only)."""
     findings, _pages = run_audit(session)
     return [f for f in findings if f.level == audit.ERROR]
+
+
+COPIED_INTRO = "near-duplicate-local-text"
+
+
+def blame_later_copies(session: Session, findings: list[Finding]) -> list[Finding]:
+    """Of two clinics whose intros copy each other, keep the finding of the one whose intro
+    was written later (per history): the earlier clinic wrote its own text."""
+    copies = {(f.path, f.related) for f in findings if f.rule == COPIED_INTRO and f.related}
+    if not copies:
+        return findings
+
+    written = queries.intro_written(session, {clinic_of(p) for pair in copies for p in pair})
+
+    def is_original(finding: Finding) -> bool:
+        if finding.rule != COPIED_INTRO or (finding.related, finding.path) not in copies:
+            return False
+        mine, theirs = written.get(clinic_of(finding.path)), written.get(clinic_of(finding.related))
+        return mine is not None and theirs is not None and mine < theirs
+
+    return [f for f in findings if not is_original(f)]

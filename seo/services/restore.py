@@ -60,3 +60,20 @@ def restore(
         }
         return save_override(session, service, location, values, user, override)
     return [f"cannot restore {change.entity} changes ({label})"]
+
+
+def current_snapshot(session: Session, change: models.Change) -> dict | None:
+    """What the location, article or override a change belongs to holds now, as history
+    records it (None when it no longer exists)."""
+    if change.entity == "location":
+        row = queries.location_by_id(session, change.entity_id)
+        return history.location_snapshot(row) if row is not None else None
+    if change.entity == "service":
+        service = session.get(models.Service, change.entity_id)
+        return history.service_snapshot(service) if service is not None else None
+    location = queries.location_by_id(session, change.entity_id)
+    service = queries.service_by_slug(session, change.label)
+    if location is None or service is None:
+        return None
+    row = queries.page_override(session, service.id, location.id)
+    return history.override_snapshot(row) if row is not None else None

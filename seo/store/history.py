@@ -8,8 +8,12 @@ from sqlalchemy.orm import Session
 
 from seo.core import locations as core
 from seo.core.locations import COLUMNS, format_coordinate, format_date
-from seo.store import models
+from seo.store import models, queries
 from seo.store.models import Change
+
+INITIAL = "initial"  # the action of the version recorded before a thing's first change
+
+RESTORABLE = ("location", "service", "override")
 
 SERVICE_FIELDS = (
     "name",
@@ -114,20 +118,30 @@ def record(
     before: dict | None,
     after: dict,
 ) -> Change | None:
-    """Add a change row (the caller commits); nothing when nothing changed."""
+    """Add a change row (the caller commits); nothing when nothing changed. The first change
+    of something history has never seen (a database from before history kept the first
+    version) records the state before it as the initial version, so it can be restored."""
     fields = diff(before, after)
     if before is not None and not fields and action == "update":
         return None
-    change = Change(
-        at=models.utcnow(),
-        user=user,
-        entity=entity,
-        entity_id=entity_id,
-        label=label,
-        action=action,
-        fields=json.dumps(fields, ensure_ascii=False),
-        snapshot=json.dumps(after, ensure_ascii=False),
-    )
+
+    def version(action: str, fields: dict, snapshot: dict) -> Change:
+        return Change(
+            at=models.utcnow(),
+            user=user,
+            entity=entity,
+            entity_id=entity_id,
+            label=label,
+            action=action,
+            fields=json.dumps(fields, ensure_ascii=False),
+            snapshot=json.dumps(snapshot, ensure_ascii=False),
+        )
+
+    first = before is not None and entity in RESTORABLE
+    page = label if entity == "override" else None
+    if first and not queries.has_history(session, entity, entity_id, page):
+        session.add(version(INITIAL, {}, before))
+    change = version(action, fields, after)
     session.add(change)
     return change
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, func, literal, literal_column, select
@@ -81,6 +81,19 @@ def published_in_box(
 def first_published(session: Session, limit: int) -> Sequence[Location]:
     stmt = select(Location).where(Location.status == "published").order_by(Location.slug)
     return session.scalars(stmt.limit(limit)).all()
+
+
+def picker_locations(session: Session, limit: int) -> Sequence[Location]:
+    """Published locations by name, for the name pickers staff search."""
+    stmt = select(Location).where(Location.status == "published").order_by(Location.name)
+    return session.scalars(stmt.limit(limit)).all()
+
+
+def location_by_name(session: Session, name: str) -> Location | None:
+    """The one location with exactly this name (letter case aside), if only one has it."""
+    stmt = select(Location).where(func.lower(Location.name) == name.lower()).limit(2)
+    rows = session.scalars(stmt).all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def locations_opening_alike(session: Session, intro: str, limit: int = 20) -> Sequence[Location]:
@@ -247,6 +260,45 @@ def changes_for(
     return session.scalars(stmt).all()
 
 
+def version_count(
+    session: Session, entities: tuple[str, ...], entity_id: int, up_to: int | None = None
+) -> int:
+    """How many changes the history of one clinic or article holds (up to a change id)."""
+    stmt = select(func.count(Change.id)).where(
+        Change.entity.in_(entities), Change.entity_id == entity_id
+    )
+    if up_to is not None:
+        stmt = stmt.where(Change.id <= up_to)
+    return session.scalar(stmt) or 0
+
+
+def has_history(session: Session, entity: str, entity_id: int, label: str | None = None) -> bool:
+    """Whether history holds any change of a location or service (by id: a renamed slug is
+    the same one), or of one page override (a location id and a service slug as label)."""
+    stmt = select(Change.id).where(Change.entity == entity, Change.entity_id == entity_id)
+    if label is not None:
+        stmt = stmt.where(Change.label == label)
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def intro_written(session: Session, slugs: Collection[str]) -> dict[str, tuple[datetime, int]]:
+    """When each clinic's intro was last written (created, edited, imported or restored), as
+    (time, change id), per history; the clinic's last update where history has no record."""
+    when: dict[str, tuple[datetime, int]] = {}
+    stmt = (
+        select(Location.slug, Change.at, Change.id)
+        .join(Change, (Change.entity_id == Location.id) & (Change.entity == "location"))
+        .where(Location.slug.in_(slugs), Change.fields.like('%"intro": [%'))
+    )
+    for slug, at, change_id in session.execute(stmt):
+        when[slug] = max(when.get(slug, (at, change_id)), (at, change_id))
+    for slug, updated in session.execute(
+        select(Location.slug, Location.updated_at).where(Location.slug.in_(slugs))
+    ):
+        when.setdefault(slug, (updated, 0))
+    return when
+
+
 def recent_changes(session: Session, limit: int = 20) -> Sequence[Change]:
     return session.scalars(select(Change).order_by(Change.id.desc()).limit(limit)).all()
 
@@ -297,6 +349,12 @@ def page_fingerprint(connection: Connection, path: str) -> tuple[str, datetime] 
 def page_inputs(connection: Connection, path: str) -> str | None:
     """The rebuild key of one page as page state holds it, read without the ORM."""
     return connection.scalar(select(PageState.inputs).where(PageState.path == path))
+
+
+def location_names(session: Session, slugs: Collection[str]) -> dict[str, tuple[int, str]]:
+    """slug -> (id, name) of the locations named."""
+    stmt = select(Location.slug, Location.id, Location.name).where(Location.slug.in_(slugs))
+    return {slug: (id_, name) for slug, id_, name in session.execute(stmt)}
 
 
 def location_ids(session: Session) -> dict[str, int]:

@@ -19,6 +19,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# A staff preview is framed by the editor beside it, on this origin only.
+FRAMEABLE_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "frame-ancestors 'none'", "frame-ancestors 'self'"
+)
 HSTS = "max-age=31536000"  # one year, in seconds (RFC 6797)
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 
@@ -33,6 +37,13 @@ def add_headers(response: Response, *, https: bool) -> Response:
         headers.setdefault("X-Frame-Options", "DENY")  # browsers without frame-ancestors
     if https:
         headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def frameable(response: Response) -> Response:
+    """Let pages of this origin (the article editor) frame this response, and no one else."""
+    response.headers["Content-Security-Policy"] = FRAMEABLE_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -81,7 +81,10 @@ class LocationForm(FlaskForm):
         "Status", choices=[SelectChoice(s, s) for s in STATUSES], validate_choice=False
     )
     redirect_to = StringField(
-        "Successor location", description="For a retired location: the slug its pages move to."
+        "Successor location",
+        description="For a retired location: the clinic its pages move to. Type its name or "
+        "slug and pick it from the list.",
+        render_kw={"list": "clinic-names", "autocomplete": "off"},
     )
     version = HiddenField()
 
@@ -99,8 +102,9 @@ class LocationForm(FlaskForm):
 class RetireForm(FlaskForm):
     redirect_to = StringField(
         "Successor location (optional)",
-        description="The slug of the clinic whose pages replace this one, e.g. st-louis-mo. "
-        "Leave empty and the pages answer 410 Gone.",
+        description="The clinic whose pages replace this one: type its name or slug and pick "
+        "it from the list. Leave empty and the pages answer 410 Gone.",
+        render_kw={"list": "clinic-names", "autocomplete": "off"},
     )
 
 
@@ -152,7 +156,7 @@ class ArticleForm(FlaskForm):
     article_title = StringField("Article title", validators=[Length(max=300)])
     article_intro = TextAreaField("Introduction (Markdown)")
     sections = FieldList(FormField(SectionForm), min_entries=0)
-    preview_location = StringField("Preview for location (slug)", validators=[Optional()])
+    preview_location = StringField("Preview with clinic", validators=[Optional()])
 
 
 class OverrideForm(FlaskForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
@@ -16,7 +17,7 @@ from seo.web.admin.blueprint import bp
 from seo.web.admin.filters import PER_PAGE, ListArgs
 from seo.web.admin.forms import LocationForm, RetireForm
 from seo.web.admin.gating import flash_blockers, override, wants_publish
-from seo.web.admin.lookups import location_or_404, staff_email
+from seo.web.admin.lookups import clinic_slug, location_or_404, staff_email
 
 DEFAULT_ORDER = {("sort", "name"), ("dir", "asc")}
 FORM_FIELDS = (*COLUMNS, "time_zone")
@@ -71,7 +72,10 @@ def locations():
 
 
 def _location_form(form: LocationForm) -> LocationForm:
-    form.services.choices = [SelectChoice(s, s) for s in queries.service_slugs(get_session())]
+    form.services.choices = [
+        SelectChoice(s.slug, Markup('{} <small class="slug">{}</small>').format(s.name, s.slug))
+        for s in queries.services(get_session(), published_only=False)
+    ]
     return form
 
 
@@ -90,6 +94,7 @@ def location_new():
     if request.method == "GET":
         form.status.data = "draft"
     if form.validate_on_submit():
+        form.redirect_to.data = clinic_slug(form.redirect_to.data or "")
         value, errors = check_location(db, form.raw(), None)
         if value is not None:
             try:
@@ -170,6 +175,7 @@ def location_edit(location_id: int):
     elif form.validate_on_submit():
         if form.version.data != str(row.version):
             return _conflict(form, row)
+        form.redirect_to.data = clinic_slug(form.redirect_to.data or "")
         value, errors = check_location(db, form.raw(), row)
         if value is not None and revisions.is_live(row) and not wants_publish():
             return _save_draft(row, value)
@@ -252,7 +258,7 @@ def location_retire(location_id: int):
     form = RetireForm()
     if form.validate_on_submit():
         raw = history.location_snapshot(row)
-        raw["status"], raw["redirect_to"] = "retired", (form.redirect_to.data or "").strip()
+        raw["status"], raw["redirect_to"] = "retired", clinic_slug(form.redirect_to.data or "")
         value, errors = check_location(db, raw, row)
         if value is not None:
             save_location(db, row, value, staff_email(), "retire")  # puts nothing live
