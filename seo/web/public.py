@@ -22,12 +22,6 @@ from seo.web import cache
 bp = Blueprint("public", __name__)
 
 
-@bp.record_once
-def _url_helpers(state) -> None:
-    """Templates make page paths with the one URL authority, as Python code does."""
-    state.app.jinja_env.globals["urls"] = urls
-
-
 CACHE_CONTROL = "public, max-age=300"
 
 
