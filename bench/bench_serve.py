@@ -1,4 +1,7 @@
-"""Dynamic serving: landing pages under gunicorn vs a hello-world route, measured with wrk."""
+"""Dynamic serving: landing pages under gunicorn vs a hello-world route, measured with wrk.
+
+wrk asks for the demo's landing pages in turn (round robin over every one the sitemap
+lists), against a hello-world Flask route served the same way in the same run."""
 
 from __future__ import annotations
 
@@ -13,7 +16,17 @@ import urllib.request
 
 from common import ROOT
 
-LANDING = "/neuropathic-pain-treatment/florissant-mo/"
+from seo.core import urls
+
+# wrk's Lua hook: each request takes the next path of the list.
+ROUND_ROBIN = """
+paths = {%s}
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
 
 
 def wait_for(url: str) -> None:
@@ -26,11 +39,28 @@ def wait_for(url: str) -> None:
     raise SystemExit(f"server did not answer at {url}")
 
 
-def wrk(url: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+def landing_paths(origin: str) -> list[str]:
+    """Every landing page the sitemaps list."""
+    index = urllib.request.urlopen(origin + "/sitemap.xml").read().decode()
+    found = []
+    for sitemap in re.findall(r"<loc>([^<]+)</loc>", index):
+        text = urllib.request.urlopen(sitemap).read().decode()
+        for url in re.findall(r"<loc>([^<]+)</loc>", text):
+            path = url.removeprefix(origin)
+            ref = urls.parse(path)
+            if ref is not None and ref.kind == "landing":
+                found.append(path)
+    return found
+
+
+def wrk(url: str, seconds: int, connections: int, paths: list[str] | None = None) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if paths:
+            script.write(ROUND_ROBIN % ", ".join(f'"{p}"' for p in paths))
+            script.flush()
+            command[1:1] = ["-s", script.name]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)[1]
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)[1]
@@ -38,6 +68,11 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
     socket = re.search(r"Socket errors: (.*)", out)
     return {"rps": rps, "p50": p50, "p99": p99, "non_2xx": int(errors[1]) if errors else 0,
             "socket_errors": socket[1] if socket else "none"}  # fmt: skip
+
+
+def to_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
 def serve(app: str, port: int, env: dict, cwd: str) -> subprocess.Popen:
@@ -58,25 +93,30 @@ def main() -> None:
                        cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
         results = {}
         for name, app, port, path, cwd in (
-            ("landing page", "app:app", 8181, LANDING, ROOT),
+            ("landing pages", "app:app", 8181, "/", ROOT),
             ("hello world", "hello_app:app", 8182, "/hello/", os.path.dirname(__file__)),
         ):
             server = serve(app, port, env, cwd)
             try:
-                url = f"http://127.0.0.1:{port}{path}"
-                wait_for(url)
-                wrk(url, 3, args.connections)  # warm up
-                results[name] = wrk(url, args.seconds, args.connections)
+                origin = f"http://127.0.0.1:{port}"
+                wait_for(origin + path)
+                paths = landing_paths(origin) if app == "app:app" else None
+                if paths:
+                    name = f"{name} ({len(paths)}, round robin)"
+                wrk(origin + path, 3, args.connections, paths)  # warm up
+                results[name] = wrk(origin + path, args.seconds, args.connections, paths)
             finally:
                 server.terminate()
                 server.wait()
-    ratio = results["landing page"]["rps"] / results["hello world"]["rps"]
+    landing, hello = results.values()
+    ratio = landing["rps"] / hello["rps"]
+    p99 = to_ms(landing["p99"]) / to_ms(hello["p99"])
     print("| route | requests/s | p50 | p99 | non-2xx | socket errors |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, r in results.items():
         print(f"| {name} | {r['rps']:.0f} | {r['p50']} | {r['p99']} | {r['non_2xx']} | "
               f"{r['socket_errors']} |")  # fmt: skip
-    print(f"\nlanding page / hello world = {ratio:.0%}")
+    print(f"\nlanding pages / hello world: {ratio:.0%} of the requests/s, p99 {p99:.2f}x")
 
 
 if __name__ == "__main__":
