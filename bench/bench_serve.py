@@ -1,7 +1,9 @@
 """Dynamic serving: landing pages under gunicorn vs a hello-world route, measured with wrk.
 
 wrk asks for the demo's landing pages in turn (round robin over every one the sitemap
-lists), against a hello-world Flask route served the same way in the same run."""
+lists), against a hello-world Flask route served the same way in the same run. With
+--nginx, the same landing pages from the static build (`seo build`) served by nginx with 2
+workers, as docs/DEPLOY.md sets it up, and nginx's own static file (site.css)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 from common import ROOT
 
@@ -75,6 +78,33 @@ def to_ms(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
+NGINX = """
+worker_processes 2;
+pid %(folder)s/nginx.pid;
+error_log %(folder)s/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    include /etc/nginx/mime.types;
+    server {
+        listen 127.0.0.1:%(port)d;
+        root %(build)s;
+        location ~ /\\. { deny all; }
+        location / { try_files $uri $uri/index.html =404; }
+        add_header X-Content-Type-Options nosniff;
+    }
+}
+"""
+
+
+def serve_nginx(folder: str, build: str, port: int) -> subprocess.Popen:
+    os.chmod(folder, 0o755)  # nginx's workers drop root: they must reach the build
+    conf = os.path.join(folder, "nginx.conf")
+    Path(conf).write_text(NGINX % {"folder": folder, "build": build, "port": port})
+    return subprocess.Popen(["nginx", "-c", conf, "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
 def serve(app: str, port: int, env: dict, cwd: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", app]
     return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
@@ -85,13 +115,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--nginx", action="store_true", help="Also measure nginx (static build).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/serve.sqlite",
                "SECRET_KEY": "bench", "SITE_URL": "http://127.0.0.1:8181"}  # fmt: skip
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seo", "init"],
                        cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
-        results = {}
+        results: dict[str, dict] = {}
+        paths: list[str] = []
         for name, app, port, path, cwd in (
             ("landing pages", "app:app", 8181, "/", ROOT),
             ("hello world", "hello_app:app", 8182, "/hello/", os.path.dirname(__file__)),
@@ -100,15 +132,33 @@ def main() -> None:
             try:
                 origin = f"http://127.0.0.1:{port}"
                 wait_for(origin + path)
-                paths = landing_paths(origin) if app == "app:app" else None
-                if paths:
+                mine = landing_paths(origin) if app == "app:app" else None
+                if mine:
+                    paths = mine
                     name = f"{name} ({len(paths)}, round robin)"
-                wrk(origin + path, 3, args.connections, paths)  # warm up
-                results[name] = wrk(origin + path, args.seconds, args.connections, paths)
+                wrk(origin + path, 3, args.connections, mine)  # warm up
+                results[name] = wrk(origin + path, args.seconds, args.connections, mine)
             finally:
                 server.terminate()
                 server.wait()
-    landing, hello = results.values()
+        if args.nginx:
+            build = os.path.join(folder, "site")
+            subprocess.run([sys.executable, "-m", "flask", "--app", "app", "seo", "build", build],
+                           cwd=ROOT, env=env, check=True, capture_output=True)  # fmt: skip
+            server = serve_nginx(folder, build, 8183)
+            try:
+                origin = "http://127.0.0.1:8183"
+                wait_for(origin + "/")
+                for name, path, rotation in (
+                    (f"nginx, static build ({len(paths)}, round robin)", "/", paths),
+                    ("nginx, static file (site.css)", "/static/site.css", None),
+                ):
+                    wrk(origin + path, 3, args.connections, rotation)
+                    results[name] = wrk(origin + path, args.seconds, args.connections, rotation)
+            finally:
+                server.terminate()
+                server.wait()
+    landing, hello = list(results.values())[:2]
     ratio = landing["rps"] / hello["rps"]
     p99 = to_ms(landing["p99"]) / to_ms(hello["p99"])
     print("| route | requests/s | p50 | p99 | non-2xx | socket errors |")
