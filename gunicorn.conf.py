@@ -16,3 +16,11 @@ max_requests_jitter = 1_000
 accesslog = os.environ.get("ACCESS_LOG") or None
 # No preload: each worker opens its own database connections after the fork.
 preload_app = False
+
+
+def post_worker_init(worker) -> None:
+    """Set up the views before the first request: a recycled worker keeps answering at speed
+    instead of making one visitor wait for the imports (commands still start without them)."""
+    load_views = getattr(worker.wsgi, "load_views", None)
+    if load_views is not None:
+        load_views()

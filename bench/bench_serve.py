@@ -106,7 +106,11 @@ def serve_nginx(folder: str, build: str, port: int) -> subprocess.Popen:
 
 
 def serve(app: str, port: int, env: dict, cwd: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", app]
+    # Both with the project's settings (worker recycling, views set up before the first
+    # request), two sync workers each.
+    config = str(ROOT / "gunicorn.conf.py")
+    command = [sys.executable, "-m", "gunicorn", "-c", config, "-w", "2", "-b",
+               f"127.0.0.1:{port}", app]  # fmt: skip
     return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
 
