@@ -35,60 +35,55 @@ def bump(connection: Session | Connection) -> None:
 
 class Reader:
     """The current generation, read cheaply; None when it cannot be read (then nothing is
-    answered from memory). One connection per thread, opened on first use and closed with
-    the engine."""
+    answered from memory). One connection per process, opened on first use, shared by the
+    process's threads under a lock, and closed with the engine."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
-        self._local = threading.local()
-        self._opened: list = []
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._raw = None
+        self._driver = None
+        self._version: int | None = None
+        self._value: int | None = None
         event.listen(engine, "engine_disposed", self.close)
 
-    def _connection(self):
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # a forked worker opens its own
-            local.pid, local.raw, local.version, local.value = os.getpid(), None, None, None
-        if local.raw is None:
-            raw = self.engine.raw_connection()
-            self._opened.append(raw)
-            local.raw, local.driver = raw, raw.driver_connection
-            raw.detach()  # kept for good: never handed back to the pool
+    def _open(self) -> None:
+        if self._pid != os.getpid():  # a forked worker opens its own
+            self._pid, self._raw, self._version, self._value = os.getpid(), None, None, None
+        if self._raw is None:
+            self._raw = self.engine.raw_connection()
+            self._driver = self._raw.driver_connection
+            self._raw.detach()  # kept for good: never handed back to the pool
             if not self.sqlite:
-                local.driver.autocommit = True  # each read sees the latest commit, no lock
-        return local
+                self._driver.autocommit = True  # each read sees the latest commit, no lock
 
     def current(self) -> int | None:
-        try:
-            local = self._connection()
-            if self.sqlite:
-                version = local.driver.execute("PRAGMA data_version").fetchone()[0]
-                if version == local.version and local.value is not None:
-                    return local.value
-                local.version = version
-            row = local.driver.execute(READ).fetchone()
-            local.value = None if row is None else row[0]
-            return local.value
-        except Exception:  # a lost connection: answer from the database until it is back
-            self._drop()
-            return None
-
-    def _drop(self) -> None:
-        raw = getattr(self._local, "raw", None)
-        self._local.raw = None
-        if raw is not None:
-            self._close(raw)
+        with self._lock:
+            try:
+                self._open()
+                if self.sqlite:
+                    version = self._driver.execute("PRAGMA data_version").fetchone()[0]
+                    if version == self._version and self._value is not None:
+                        return self._value
+                    self._version = version
+                row = self._driver.execute(READ).fetchone()
+                self._value = None if row is None else row[0]
+                return self._value
+            except Exception:  # a lost connection: answer from the database until it is back
+                self._close()
+                return None
 
     def close(self, _engine: Engine | None = None) -> None:
-        """Close every connection this reader opened (when the engine is disposed)."""
-        while self._opened:
-            self._close(self._opened.pop())
-        self._local = threading.local()
+        """Close the connection (when the engine is disposed)."""
+        with self._lock:
+            self._close()
 
-    def _close(self, raw) -> None:
-        if raw in self._opened:
-            self._opened.remove(raw)
-        try:
-            raw.close()
-        except Exception:  # already broken: nothing left to release
-            pass
+    def _close(self) -> None:
+        raw, self._raw, self._version, self._value = self._raw, None, None, None
+        if raw is not None and self._pid == os.getpid():
+            try:
+                raw.close()
+            except Exception:  # already broken: nothing left to release
+                pass
