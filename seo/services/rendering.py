@@ -9,7 +9,7 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app
 from markupsafe import Markup
 
 from seo.core import pages
@@ -42,14 +42,17 @@ def compiled(service: models.Service) -> CompiledArticle:
     return _compiled[key]
 
 
+# What a public page template may read: its own values and the URL authority. Nothing per
+# request (session, signed-in user, CSRF token), so it is rendered without Flask's
+# render_template, whose context processors cost 40 % of a page's render (tests hold the
+# templates to this list: tests/test_rendering.py).
+PAGE_TEMPLATE_NAMES = frozenset({"page", "site", "jsonld", "urls"})
+
+
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
-    html = render_template(
-        f"public/{page.kind}.html",
-        page=page,
-        site=current_site(),
-        jsonld=Markup(script_json(page.graph)),
-    )
+    template = current_app.jinja_env.get_template(f"public/{page.kind}.html")
+    html = template.render(page=page, site=current_site(), jsonld=Markup(script_json(page.graph)))
     return html.encode("utf-8")
 
 
