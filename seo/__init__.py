@@ -6,11 +6,13 @@ import os
 
 from flask import Flask
 
+from seo.web.views import App
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the application."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    app = Flask(
+    app = App(
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(root, "templates"),
@@ -27,9 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
 
-    from seo import cli, extensions
+    from seo import cli
+    from seo.core import urls
+    from seo.services import catalogs
     from seo.store import db
-    from seo.web import admin, appointments, cache, locator, public, security
+    from seo.web import cache, security
 
     if app.config["TRUSTED_PROXIES"] > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -39,12 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
-    extensions.init_app(app)
     cache.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(locator.bp)
-    admin.init_app(app)
-    app.register_blueprint(appointments.bp)
+    # Templates make page paths with the one URL authority, as Python code does, and
+    # write their interface text as messages of the catalogs.
+    app.jinja_env.globals["urls"] = urls
+    catalogs.install(app)
     cli.init_app(app)
     security.init_app(app)
-    return app
+    return app  # the views follow on first use (seo.web.views)

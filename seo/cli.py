@@ -1,22 +1,24 @@
-"""The `flask seo ...` command group: parse arguments, call, echo."""
+"""The `flask seo ...` command group: parse arguments, call, echo.
+
+Each command imports what it runs in its body: `flask seo <command> --help`, and every
+command, starts without the database layer, the services or the admin."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from seo.core.articles import ArticleError
-from seo.core.locations import MAX_FILE_BYTES, decode_csv
-from seo.services import articles, gate, locations, page_state, photos
-from seo.store import migrate, queries
 from seo.store.db import get_engine
-from seo.store.models import Service
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from seo.services import gate
 
 seo = AppGroup("seo", help="Manage the landing-page site.")
 
@@ -29,10 +31,14 @@ ALLOW_AUDIT_ERRORS = click.option(
 
 
 def _cli_override(allowed: bool) -> gate.Override | None:
+    from seo.services import gate
+
     return gate.Override("cli", "--allow-audit-errors") if allowed else None
 
 
 def _session() -> Session:
+    from sqlalchemy.orm import Session
+
     return Session(get_engine(), expire_on_commit=False)
 
 
@@ -43,6 +49,8 @@ def _fail(lines: list[str]) -> None:
 
 
 def _read_file(path: str) -> str:
+    from seo.core.locations import MAX_FILE_BYTES, decode_csv
+
     try:
         size = Path(path).stat().st_size
         if size > MAX_FILE_BYTES:  # refused before a byte is read into memory
@@ -58,6 +66,13 @@ def _read_file(path: str) -> str:
 @seo.command("init")
 def init_command() -> None:
     """Create or migrate the schema; load the demo content into an empty database."""
+    from sqlalchemy import func, select
+
+    from seo.core.articles import ArticleError
+    from seo.services import articles, locations, photos
+    from seo.store import migrate, queries
+    from seo.store.models import Service
+
     migrate.upgrade(get_engine())
     with _session() as session:
         if session.scalar(select(func.count()).select_from(Service)):
@@ -98,6 +113,8 @@ def import_locations_command(
     allow_audit_errors: bool,
 ) -> None:
     """Validate a locations CSV, then upsert it by slug in one transaction."""
+    from seo.services import locations
+
     text = _read_file(file)
     with _session() as session:
         report = locations.import_locations(
@@ -125,6 +142,8 @@ def import_locations_command(
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_locations_command(file: str) -> None:
     """Write every location in the locations.csv format."""
+    from seo.services import locations
+
     with _session() as session:
         text = locations.export_locations(session)
     Path(file).write_text(text, encoding="utf-8", newline="")
@@ -137,6 +156,9 @@ def export_locations_command(file: str) -> None:
 @ALLOW_AUDIT_ERRORS
 def import_article_command(file: str, service_slug: str, allow_audit_errors: bool) -> None:
     """Import a service's article from Markdown or the pasted plain-text layout."""
+    from seo.core.articles import ArticleError
+    from seo.services import articles, gate
+
     text = _read_file(file)
     with _session() as session:
         try:
@@ -161,7 +183,7 @@ def import_article_command(file: str, service_slug: str, allow_audit_errors: boo
 @click.option("--strict", is_flag=True, help="Refuse to build while the audit reports errors.")
 def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     """Write every public URL, the sitemaps and robots.txt as a static file tree."""
-    from seo.services import build, build_folder
+    from seo.services import build, build_folder, page_state
 
     if strict:
         from seo.services import quality as auditing
@@ -217,6 +239,7 @@ def create_user_command(email: str, role: str) -> None:
     """Create a staff account (password from SEO_PASSWORD or a prompt)."""
     import os
 
+    from seo.store import migrate
     from seo.web.admin.auth import AccountError, create_user
 
     password = os.environ.get("SEO_PASSWORD") or click.prompt(

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from seo.store.db import engine_of
 from seo.store.models import rate_limits
 
 csrf = CSRFProtect()
@@ -141,7 +142,7 @@ def limits_backend(app: Flask) -> Storage:
             socket_timeout=1,
             socket_connect_timeout=1,
         )
-    return CounterStorage(app.extensions["seo.engine"])
+    return CounterStorage(engine_of(app))
 
 
 def init_app(app: Flask) -> None:

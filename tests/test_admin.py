@@ -38,6 +38,7 @@ def _url(rule) -> str:
 
 
 def _admin_rules(app):
+    app.load_views()
     return [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
 
 

@@ -1,7 +1,7 @@
 """Rendered pages are served from a cache keyed by content fingerprint, never stale."""
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from seo.services import lookup, page_state
@@ -77,3 +77,51 @@ def test_instances_share_pages_through_redis(database_url, monkeypatch):
     for app in (first, second):
         with app.app_context():
             get_engine().dispose()
+
+
+def rewrite_intro(app, text: str) -> None:
+    """Change a clinic's intro and refresh page state, as any write does."""
+    with app.app_context(), Session(get_engine()) as session:
+        session.execute(update(Location).where(Location.slug == "florissant-mo").values(intro=text))
+        with app.test_request_context():
+            page_state.refresh(session)
+
+
+def test_a_kept_page_costs_no_database_read_and_no_request_hooks(app, client, monkeypatch):
+    first = client.get(LANDING)
+    statements = []
+    with app.app_context():
+        event.listen(get_engine(), "before_cursor_execute", lambda *a, **k: statements.append(a))
+    no_rendering(monkeypatch)
+
+    def no_hooks():
+        raise AssertionError("the request ran Flask's hooks (limits, logins, sessions)")
+
+    monkeypatch.setattr(app, "preprocess_request", no_hooks)
+    second = client.get(LANDING)
+    head = client.head(LANDING)
+    assert second.data == first.data
+    assert second.headers == first.headers
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == first.headers["Content-Length"]
+    assert statements == []
+
+
+def test_an_edit_in_another_instance_is_seen_by_the_next_request(app, database_url):
+    served = app.test_client()
+    assert b"Freshly rewritten" not in served.get(LANDING).data
+    assert b"Freshly rewritten" not in served.get(LANDING).data  # now kept in memory
+    other = make_app(database_url)
+    rewrite_intro(other, "Freshly rewritten introduction.")
+    assert b"Freshly rewritten introduction." in served.get(LANDING).data
+    rewrite_intro(other, "Rewritten once more.")
+    assert b"Rewritten once more." in served.get(LANDING).data
+    with other.app_context():
+        get_engine().dispose()
+
+
+def test_conditional_and_query_requests_are_answered_by_flask(client):
+    first = client.get(LANDING)
+    etag = first.headers["ETag"]
+    assert client.get(LANDING, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(LANDING + "?utm_source=x").data == first.data

@@ -3,7 +3,7 @@ preview shows it as the real page, publishing checks it again and passes the gat
 publish keeps it; editors save drafts, admins publish them."""
 
 import pytest
-from conftest import STAFF_EMAIL, STAFF_PASSWORD, StaffAuth, add_user
+from conftest import STAFF_EMAIL, STAFF_PASSWORD, StaffAuth, add_user, article_form
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_write_path import STUFFED, edit_form, intro_of, location_id
@@ -216,12 +216,12 @@ def test_an_article_draft_waits_and_publishes(app, client, staff):
 
 
 def test_an_editors_article_change_waits_for_an_admin(app, client, staff):
-    from test_admin import LANDING, _article_data
+    from test_admin import LANDING
 
     add_user(app, EDITOR, STAFF_PASSWORD, "editor")
     staff.logout()
     StaffAuth(client).login(EDITOR)
-    data = _article_data(client)
+    data = article_form(client)
     data["sections-0-body"] = "A calmer opening for {{ city }}."
     url = "/admin/services/neuropathic-pain-treatment/"
     assert client.post(url, data={**data, "action": "publish"}).status_code == 302

@@ -42,8 +42,9 @@ def _images(base: str, images: str) -> str:
 
 
 def write_urlset_rows(base: str, rows: Iterable[tuple], batch: int = 2000) -> Iterator[str]:
-    """Yield a <urlset> from (path, changed_at) or (path, changed_at, images) rows, in
-    batches: the hot loop of big sitemaps. `images` holds image paths, one a line."""
+    """Yield a <urlset> from (path, lastmod) or (path, lastmod, images) rows, in batches:
+    the hot loop of big sitemaps. `lastmod` is a moment, or its W3C text already made by
+    the database (a million rows parse no dates); `images` holds image paths, one a line."""
     yield (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="{XMLNS}" xmlns:image="{IMAGE_XMLNS}">\n'
@@ -52,7 +53,8 @@ def write_urlset_rows(base: str, rows: Iterable[tuple], batch: int = 2000) -> It
     for path, moment, *rest in rows:
         images = _images(base, rest[0]) if rest and rest[0] else ""
         lines.append(
-            f"<url><loc>{escape(base + path)}</loc><lastmod>{_utc_stamp(moment)}</lastmod>"
+            f"<url><loc>{escape(base + path)}</loc>"
+            f"<lastmod>{moment if type(moment) is str else _utc_stamp(moment)}</lastmod>"
             f"{images}</url>\n"
         )
         if len(lines) >= batch:

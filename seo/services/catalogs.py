@@ -233,10 +233,14 @@ def _environment(base: Environment, ui: Interface) -> Environment:
     return overlay
 
 
-def render_template(ui: Interface, name: str, **context: object) -> str:
-    """Render a template in a language: its literal messages translated, `ui` and `_` set."""
+def environment(ui: Interface) -> Environment:
+    """The template environment of a language: its literal messages translated."""
     app = current_app._get_current_object()
-    environment = app.jinja_env if ui is ENGLISH else _environment(app.jinja_env, ui)
+    return app.jinja_env if ui is ENGLISH else _environment(app.jinja_env, ui)
+
+
+def render_template(ui: Interface, name: str, **context: object) -> str:
+    """Render a template of the request in a language, `ui` and `_` set."""
     context.update(ui=ui, _=ui.gettext, ngettext=ui.ngettext)
-    app.update_template_context(context)
-    return environment.get_template(name).render(context)
+    current_app.update_template_context(context)
+    return environment(ui).get_template(name).render(context)

@@ -22,6 +22,7 @@ from seo.core.pages.model import Service
 from seo.services import rendering
 from seo.services.sources import Catalog, published_listing
 from seo.store import queries
+from seo.store.db import engine_of
 
 _lock = threading.Lock()
 
@@ -57,7 +58,7 @@ def version(engine: Engine) -> str | None:
 def held(app: Flask | None = None, engine: Engine | None = None) -> Held:
     """The current app's locator data, rebuilt when the published site has changed."""
     app = app or current_app._get_current_object()
-    engine = engine or app.extensions["seo.engine"]
+    engine = engine or engine_of(app)
     key = version(engine)
     current: Held | None = app.extensions.get("seo.locator")
     if current is not None and key is not None and current.key == key:

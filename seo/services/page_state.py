@@ -17,7 +17,7 @@ from seo.core.pages.model import Page
 from seo.core.urls import PageRef
 from seo.services import indexnow, rendering
 from seo.services.sources import Catalog
-from seo.store import models, queries
+from seo.store import generation, models, queries
 
 
 class PathClash(ValueError):
@@ -117,6 +117,8 @@ def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> t
         session.delete(state)
         announce.append(state.path)
     indexnow.queue(session, announce)
+    if changed or removed:  # pages kept in memory by any process are stale from the commit on
+        generation.bump(session)
     session.flush()
     return changed, len(removed)
 

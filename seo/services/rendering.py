@@ -43,17 +43,26 @@ def compiled(service: models.Service) -> CompiledArticle:
     return _compiled[key]
 
 
+# What a public page template may read: its own values and the URL authority. Nothing per
+# request (session, signed-in user, CSRF token), so it is rendered without Flask's
+# render_template, whose context processors cost 40 % of a page's render (tests hold the
+# templates to this list: tests/test_rendering.py).
+PAGE_TEMPLATE_NAMES = frozenset({"page", "site", "jsonld", "urls", "ui", "_", "ngettext"})
+
+
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
     ui, site = catalogs.interface(page.language), current_site()
     if not ui.english:
         page = schema_org.with_breadcrumbs(page, site, ui.crumb)
-    html = catalogs.render_template(
-        ui,
-        f"public/{page.kind}.html",
+    template = catalogs.environment(ui).get_template(f"public/{page.kind}.html")
+    html = template.render(
         page=page,
         site=site,
         jsonld=Markup(script_json(page.graph)),
+        ui=ui,
+        _=ui.gettext,
+        ngettext=ui.ngettext,
     )
     return html.encode("utf-8")
 

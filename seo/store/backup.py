@@ -38,7 +38,7 @@ from sqlalchemy import (
     text,
 )
 
-from seo.store import migrate
+from seo.store import generation, migrate
 from seo.store.models import Base
 
 FORMAT = "seo-backup"
@@ -244,4 +244,5 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> Summary:
         if handle.readline().strip():
             raise BackupError("damaged backup: unexpected data after the last table")
         _reset_sequences(connection)
+        generation.bump(connection)  # no server may answer with pages of the replaced content
     return summary

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING
+
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+# SQLAlchemy is imported when the first engine is made, not when the app is: a command that
+# never touches the database (`seo build --help`) starts without it.
+_engine_lock = threading.Lock()
 
 
 def make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     engine = create_engine(url)
@@ -24,13 +35,26 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def engine_of(app: Flask) -> Engine:
+    """The app's engine, made on first use."""
+    engine = app.extensions.get("seo.engine")
+    if engine is None:
+        with _engine_lock:
+            engine = app.extensions.get("seo.engine")
+            if engine is None:
+                engine = app.extensions["seo.engine"] = make_engine(app.config["DATABASE_URL"])
+    return engine
+
+
 def get_engine() -> Engine:
-    return current_app.extensions["seo.engine"]
+    return engine_of(current_app)
 
 
 def get_session() -> Session:
     """Return this request's session, opened on first use."""
     if "db_session" not in g:
+        from sqlalchemy.orm import Session
+
         g.db_session = Session(get_engine(), expire_on_commit=False)
     return g.db_session
 
@@ -42,5 +66,4 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["seo.engine"] = make_engine(app.config["DATABASE_URL"])
     app.teardown_appcontext(close_session)

@@ -144,13 +144,26 @@ def _chunk_filter(stmt, sitemap: str, start: str, end: str | None):
     return stmt if end is None else stmt.where(PageState.path < end)
 
 
+# changed_at is naive UTC to the second; sitemaps show it as a W3C datetime in UTC.
+W3C_FORMAT = {
+    "postgresql": lambda column: func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+    "sqlite": lambda column: func.strftime("%Y-%m-%dT%H:%M:%S+00:00", column),
+}
+
+
 def sitemap_rows(
     session: Session, sitemap: str, start: str, end: str | None
-) -> Iterator[tuple[str, datetime, str]]:
-    """(path, changed_at, images) of one sitemap chunk, by key range, streamed in batches."""
-    columns = select(PageState.path, PageState.changed_at, PageState.images)
-    stmt = _chunk_filter(columns, sitemap, start, end)
-    yield from session.execute(stmt.order_by(PageState.path).execution_options(yield_per=5000))
+) -> Iterator[tuple[str, str, str]]:
+    """(path, lastmod as W3C text, images) of one sitemap chunk, by key range, streamed in
+    batches. A Core read with the date formatted by the database: at a million URLs, ORM
+    rows and Python date parsing cost more than writing the XML."""
+    connection = session.connection()
+    lastmod = W3C_FORMAT[connection.dialect.name](PageState.changed_at)
+    columns = select(PageState.path, lastmod, PageState.images)
+    stmt = _chunk_filter(columns, sitemap, start, end).order_by(PageState.path)
+    result = connection.execution_options(stream_results=True, yield_per=5000).execute(stmt)
+    for partition in result.partitions():
+        yield from partition
 
 
 def chunk_newest(session: Session, sitemap: str, start: str, end: str | None) -> datetime | None:

@@ -22,14 +22,6 @@ from seo.web import cache
 bp = Blueprint("public", __name__)
 
 
-@bp.record_once
-def _url_helpers(state) -> None:
-    """Templates make page paths with the one URL authority, as Python code does, and
-    write their interface text as messages of the catalogs."""
-    state.app.jinja_env.globals["urls"] = urls
-    catalogs.install(state.app)
-
-
 CACHE_CONTROL = "public, max-age=300"
 
 
@@ -58,8 +50,9 @@ def page_response(item: page_state.Planned) -> Response:
     """Render a page and answer with ETag, Last-Modified and a 304 when the client has it."""
     _page, body, _state = page_state.render(item)
     state = page_state.state_for(get_session(), item, body)
-    day = rendering.today().isoformat()
-    cache.get_cache().set(cache.page_key(item.path, state.fingerprint, day), body)
+    day = rendering.today()
+    cache.get_cache().set(cache.page_key(item.path, state.fingerprint, day.isoformat()), body)
+    cache.mark_cacheable(day)
     return _conditional(body, state.fingerprint, page_state.last_modified(state))
 
 
@@ -73,10 +66,11 @@ def _from_cache(path: str) -> Response | None:
     fingerprint, changed_at = state
     if request.if_none_match and fingerprint in request.if_none_match:
         return _conditional(b"", fingerprint, models.as_utc(changed_at))
-    day = rendering.today().isoformat()
-    body = cache.get_cache().get(cache.page_key(path, fingerprint, day))
+    day = rendering.today()
+    body = cache.get_cache().get(cache.page_key(path, fingerprint, day.isoformat()))
     if body is None:
         return None
+    cache.mark_cacheable(day)
     return _conditional(body, fingerprint, models.as_utc(changed_at))
 
 
