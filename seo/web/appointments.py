@@ -214,5 +214,11 @@ def too_many(error):
         "We have received several requests from your address. "
         "Please call the clinic, or try again in an hour."
     )
-    body = render_template("error.html", code=429, title="Too many requests", message=message)
+    body = render_template(
+        "error.html",
+        code=429,
+        title="Too many requests",
+        message=message,
+        site=site.current_site(),
+    )
     return body, 429
