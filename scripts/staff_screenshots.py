@@ -28,16 +28,17 @@ def main(suffix: str) -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
         )
-        visitor = browser.new_page(viewport=PHONE)
-        visitor.goto(origin + "/locations/florissant-mo/")
-        visitor.click("text=Request a visit")
-        if "/appointments/new/" not in visitor.url:
-            visitor.click("#book button")
-        visitor.fill("input[name=name]", "Dana Whitfield")
-        visitor.fill("input[name=phone]", "314 555 0100")
-        visitor.check("input[name=consent]")
-        visitor.click("button:has-text('Send request')")
-        visitor.close()
+        for who, phone in (("Dana Whitfield", "314 555 0100"), ("Sam Okafor", "636-555-0188")):
+            visitor = browser.new_page(viewport=PHONE)
+            visitor.goto(origin + "/locations/florissant-mo/")
+            visitor.click("text=Request a visit")
+            if "/appointments/new/" not in visitor.url:
+                visitor.click("#book button")
+            visitor.fill("input[name=name]", who)
+            visitor.fill("input[name=phone]", phone)
+            visitor.check("input[name=consent]")
+            visitor.click("button:has-text('Send request')")
+            visitor.close()
         for name, viewport in (("", DESKTOP), ("-phone", PHONE)):
             page = browser.new_page(viewport=viewport, device_scale_factor=1)
             page.goto(origin + "/admin/login")
@@ -45,6 +46,10 @@ def main(suffix: str) -> None:
             page.fill("input[name=password]", PASSWORD)
             page.click("button:has-text('Sign in')")
             page.goto(origin + "/admin/requests/")
+            status = page.locator("table.requests select[name=status]")
+            if not name and status.count():  # a request someone has called back
+                status.last.select_option("contacted")
+                page.locator("table.requests button:has-text('Update')").last.click()
             page.screenshot(path=str(OUT / f"inbox-{suffix}{name}.png"), full_page=True)
             if not name:
                 page.goto(origin + "/admin/locations/")
