@@ -77,6 +77,8 @@ def test_staff_move_a_request_from_the_inbox(app, client, staff):
         data={"csrf_token": csrf_token(html), "status": "booked", "back": "https://evil.example/"},
     )
     assert elsewhere.headers["Location"] == f"/admin/requests/#request-{request_id}"
+    export = client.get("/admin/requests.csv?status=booked").get_data(as_text=True)
+    assert export.splitlines()[0].endswith(",status") and export.count(",booked\r\n") == 1
 
 
 def test_inbox_shows_national_phones_clinic_time_and_links_under_site_url(app, client, staff):

@@ -32,6 +32,7 @@ REQUEST_COLUMNS = (
     "page_url",
     "referrer",
     *UTM_KEYS,
+    "status",
 )
 
 
@@ -163,6 +164,7 @@ def requests_export():
                 *(protect_cell(v) for v in text),
                 row.phone,  # validated E.164, written as it is
                 *(protect_cell(v) for v in (*rest, *utm)),
+                row.status,  # one of STATUSES, written as it is
             ]
         )
     name = f"appointment-requests-{models.utcnow():%Y%m%d-%H%M}.csv"
