@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -406,12 +407,7 @@ def week_notation(rows: list[GridRow]) -> tuple[str, dict[str, list[str]]]:
     text = "; ".join(chunks)
     for code, problem in _overlaps(parse_opening_hours(text)):
         errors.setdefault(code, []).append(problem)
-    if not errors:
-        try:
-            text = normalize_opening_hours(text)
-        except HoursError as exc:
-            errors[""] = [str(exc)]
-    return text, errors
+    return _checked(text, errors, normalize_opening_hours)
 
 
 def holidays_notation(rows: list[GridRow]) -> tuple[str, dict[str, list[str]]]:
@@ -444,9 +440,16 @@ def holidays_notation(rows: list[GridRow]) -> tuple[str, dict[str, list[str]]]:
             seen[day] = number
             chunks[day] = f"{day.isoformat()} {spans or 'closed'}" + (f" {name}" if name else "")
     text = "; ".join(chunks[day] for day in sorted(chunks))
+    return _checked(text, errors, normalize_special_hours)
+
+
+def _checked(
+    text: str, errors: dict[str, list[str]], normalize: Callable[[str], str]
+) -> tuple[str, dict[str, list[str]]]:
+    """Once every row is right, the text as the notation's own validator writes it."""
     if not errors:
         try:
-            text = normalize_special_hours(text)
+            text = normalize(text)
         except HoursError as exc:
             errors[""] = [str(exc)]
     return text, errors
