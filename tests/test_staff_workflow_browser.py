@@ -164,3 +164,17 @@ def test_a_request_moves_new_contacted_booked_on_the_clinic_clock(context, axe, 
     sync_api.expect(page.locator("header .badge")).to_have_count(0)  # nothing new left
     assert_no_violations(axe, page)
     assert_fits(page, viewport)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_the_request_form_marks_required_fields_and_focuses_the_first_problem(
+    context, axe, viewport
+):
+    page = new_page(context)
+    page.goto("/appointments/new/?page=/locations/florissant-mo/")
+    sync_api.expect(page.locator("label[for=name] .required-mark")).to_be_visible()
+    page.fill("#email", "not-an-address")
+    page.click("button:has-text('Send request')")
+    sync_api.expect(page.locator("#name-error")).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "name"
+    assert_no_violations(axe, page)
