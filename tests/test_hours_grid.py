@@ -233,3 +233,14 @@ def test_zip_in_another_state_is_shown_beside_the_zip_field(app, client, staff):
     data = {**NEW_CLINIC, "postal_code": "90210", "csrf_token": token}
     html = client.post("/admin/locations/new", data=data).get_data(as_text=True)
     assert re.search(r'id="postal_code-error">[^<]*90210[^<]*', html), html
+
+
+def test_without_scripts_closed_and_typed_times_mean_what_changed(app, client, staff):
+    token = staff.token("/admin/locations/new")
+    data = grid_post(token, {"Mo": [("09:00", "17:00")], "Su": [("10:00", "14:00")]})
+    data["opening_hours-Mo-closed"] = "y"  # ticked on a day with times: closes it
+    data["opening_hours-Su-closed"] = "y"  # still ticked from the page, but times typed in:
+    data["opening_hours-Su-was-closed"] = "y"  # they open the day
+    response = client.post("/admin/locations/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert stored_location(app, "webster-groves-mo").opening_hours == "Su 10:00-14:00"

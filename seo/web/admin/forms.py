@@ -65,10 +65,19 @@ class GridField(Field):
             noun = "problem" if count == 1 else "problems"
             raise ValidationError("; ".join([f"{count} {noun}, marked below", *general]))
 
-    def _ranges(self, formdata, key: str) -> tuple[tuple[str, str], ...]:
+    def _row(self, formdata, key: str, day: str = "", name: str = "") -> hours.GridRow:
+        """One row as posted. Closed ticked beside typed times means what changed: times
+        typed into a day shown closed open it; Closed ticked on a day with times closes it."""
         opens = formdata.getlist(f"{self.name}-{key}-opens")
         closes = formdata.getlist(f"{self.name}-{key}-closes")
-        return tuple(zip_longest(opens, closes, fillvalue=""))
+        ranges = tuple(zip_longest(opens, closes, fillvalue=""))
+        closed = f"{self.name}-{key}-closed" in formdata
+        if closed and any(o.strip() or c.strip() for o, c in ranges):
+            if f"{self.name}-{key}-was-closed" in formdata:
+                closed = False
+            else:
+                ranges = ()
+        return hours.GridRow(key, closed, ranges, day, name)
 
     def rows(self) -> list[hours.GridRow]:
         """The rows to show: as posted, or else from the stored text."""
@@ -88,12 +97,7 @@ class WeekHoursField(GridField):
     labels = hours.DAY_NAMES
 
     def read(self, formdata) -> list[hours.GridRow]:
-        rows = [
-            hours.GridRow(
-                code, f"{self.name}-{code}-closed" in formdata, self._ranges(formdata, code)
-            )
-            for code in hours.DAY_CODES
-        ]
+        rows = [self._row(formdata, code) for code in hours.DAY_CODES]
         return hours.copy_to_weekdays(rows) if f"{self.name}-copy" in formdata else rows
 
 
@@ -107,10 +111,9 @@ class HolidaysField(GridField):
         pattern = re.compile(rf"^{re.escape(self.name)}-h(\d+)-day$")
         numbers = sorted(int(m[1]) for key in formdata if (m := pattern.match(key)))
         return [
-            hours.GridRow(
+            self._row(
+                formdata,
                 f"h{n}",
-                f"{self.name}-h{n}-closed" in formdata,
-                self._ranges(formdata, f"h{n}"),
                 formdata.get(f"{self.name}-h{n}-day", ""),
                 formdata.get(f"{self.name}-h{n}-name", ""),
             )
