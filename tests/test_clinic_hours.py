@@ -232,11 +232,14 @@ def test_overnight_all_day_and_named_holidays_on_the_pages(app, client, runner, 
         assert 'data-time-zone="America/Chicago"' in html
         assert re.search(
             r'<tr data-day="4" data-hours="08:00-17:00,18:00-02:00"><th scope="row">Friday</th>'
-            r"<td>8:00 AM – 5:00 PM, 6:00 PM – 2:00 AM</td></tr>",
+            r'<td><span class="span">8:00 AM – 5:00 PM</span>, '
+            r'<span class="span">6:00 PM – 2:00 AM</span></td></tr>',
             html,
         )
         assert re.search(r'data-day="5" data-hours="">.*?<td>Closed</td>', html)
-        assert re.search(r'data-day="6" data-hours="00:00-24:00">.*?Open 24 hours</td>', html)
+        assert re.search(
+            r'data-day="6" data-hours="00:00-24:00">.*?Open 24 hours</span></td>', html
+        )
         shown = visible_text(html)
         assert "Thursday, December 24 (Christmas Eve): 8:00 AM – 12:00 PM" in shown
         assert "Friday, December 25 (Christmas Day): Closed" in shown
