@@ -19,6 +19,8 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Links and canonical URLs point at the port served, unless SITE_URL says otherwise.
+run: export SITE_URL := $(or $(SITE_URL),http://127.0.0.1:$(PORT))
 run: $(VENV)/.installed translations
 	$(FLASK) seo init
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -27,8 +27,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def demo_server() -> Iterator[str]:
-    """Yield the origin of a running demo server; stop it afterwards."""
+def demo_server(staff: tuple[str, str] | None = None) -> Iterator[str]:
+    """Yield the origin of a running demo server; stop it afterwards. `staff` (email,
+    password) adds an admin account to sign in with."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
@@ -43,6 +44,15 @@ def demo_server() -> Iterator[str]:
         }
         flask = [str(BIN / "flask"), "--app", "app", "seo", "init"]
         subprocess.run(flask, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        if staff:
+            user = [*flask[:-1], "create-user", staff[0], "--role", "admin"]
+            subprocess.run(
+                user,
+                cwd=ROOT,
+                env={**env, "SEO_PASSWORD": staff[1]},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"],
             cwd=ROOT,

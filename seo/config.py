@@ -25,12 +25,19 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def site_url() -> str:
+    """SITE_URL, or the local origin on the port served (PORT, 5000 by default)."""
+    if os.environ.get("SITE_URL"):
+        return os.environ["SITE_URL"].rstrip("/")
+    return f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+
+
 def defaults(instance_path: str) -> dict:
     """Settings from the environment, with local defaults."""
     database = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'seo.sqlite'}"
     return {
         "DATABASE_URL": database,
-        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SITE_URL": site_url(),
         "BRAND_NAME": os.environ.get("BRAND_NAME", "Gateway Pain Relief"),
         "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
         # Interface text: one folder per language, <code>/LC_MESSAGES/messages.po.

@@ -83,3 +83,9 @@
     carry("ref", document.referrer);
   });
 })();
+
+// A form sent back with problems: start at the first field to correct.
+(function () {
+  var invalid = document.querySelector("form [aria-invalid=true]");
+  if (invalid) invalid.focus();
+})();

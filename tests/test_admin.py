@@ -64,8 +64,11 @@ def _edit_form(client, location_id: int) -> dict:
     """The values an edit form was loaded with, as the browser would send them back."""
     html = client.get(f"/admin/locations/{location_id}/").get_data(as_text=True)
     data = {"csrf_token": csrf_token(html)}
-    for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', html):
-        data.setdefault(name, value.replace("&#39;", "'").replace("&amp;", "&"))
+    for tag in re.findall(r"<input[^>]*>", html):
+        found = re.search(r'name="([a-zA-Z0-9_-]+)"[^>]*value="([^"]*)"', tag)
+        if found is None or ('type="checkbox"' in tag and " checked" not in tag):
+            continue
+        data.setdefault(found[1], found[2].replace("&#39;", "'").replace("&amp;", "&"))
     for name in ("intro",):
         match = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\s*(.*?)</textarea>', html, re.S)
         data[name] = match.group(1).replace("&#39;", "'").replace("&amp;", "&") if match else ""
@@ -303,7 +306,9 @@ def test_retire_with_successor_redirects(app, client, staff):
     assert response.status_code == 302
     moved = client.get(LANDING)
     assert moved.status_code == 301
-    assert moved.headers["Location"] == "/neuropathic-pain-treatment/st-louis-mo/"
+    assert (
+        moved.headers["Location"] == "/neuropathic-pain-treatment/st-louis-mo/?from=florissant-mo"
+    )
     assert LANDING not in _sitemap_paths(client)
 
 

@@ -66,6 +66,20 @@ def fill_extras(app) -> None:
             defaults.update(created_at=datetime(2026, 11, 1, 9, 0), consent=True)
             defaults.update(location_id=location.id, service_id=service.id)
             s.execute(table.insert(), [defaults])
+            if "request_status_changes" in models.Base.metadata.tables:
+                moves = models.Base.metadata.tables["request_status_changes"]
+                s.execute(
+                    moves.insert(),
+                    [
+                        {
+                            "request_id": s.scalar(select(table.c.id)),
+                            "at": datetime(2026, 11, 2, 9, 30),
+                            "user": "ann@clinics.example",
+                            "before": "new",
+                            "after": "contacted",
+                        }
+                    ],
+                )
         s.commit()
 
 

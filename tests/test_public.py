@@ -99,8 +99,10 @@ def test_retired_location_redirects_to_successor(app, client):
     set_location(app, "kirkwood-mo", status="retired", redirect_to="st-louis-mo")
     response = client.get("/neuropathic-pain-treatment/kirkwood-mo/")
     assert response.status_code == 301
-    assert response.headers["Location"] == "/neuropathic-pain-treatment/st-louis-mo/"
-    assert client.get("/locations/kirkwood-mo/").headers["Location"] == "/locations/st-louis-mo/"
+    moved = "/neuropathic-pain-treatment/st-louis-mo/?from=kirkwood-mo"
+    assert response.headers["Location"] == moved
+    location = client.get("/locations/kirkwood-mo/").headers["Location"]
+    assert location == "/locations/st-louis-mo/?from=kirkwood-mo"
 
 
 def test_retired_location_without_successor_is_gone(app, client):

@@ -129,6 +129,6 @@ def test_request_from_a_campaign_link_reaches_the_staff_list(page):
     row = page.locator("table.requests tbody tr", has_text="Robin Campaign")
     sync_api.expect(row).to_contain_text("source: newsletter")
     sync_api.expect(row).to_contain_text("campaign: spring")
-    sync_api.expect(row).to_contain_text("+13145550142")
+    sync_api.expect(row).to_contain_text("(314) 555-0142")
     sync_api.expect(row).to_contain_text("Gateway Pain Relief Florissant")
     assert re.search(r"Afternoon", row.inner_text())

@@ -75,7 +75,8 @@ def test_page_bytes_do_not_depend_on_the_visitor(client):
 
 def test_landing_page_has_visit_tools(client):
     tree = lxml.html.fromstring(client.get(LANDING).get_data(as_text=True))
-    assert tree.xpath("//p[@class='cta']/a[@class='button call'][@href='tel:+13145550101']")
+    assert tree.xpath("//div[@class='cta']/a[@class='button call'][@href='tel:+13145550101']")
+    assert tree.xpath("//div[@class='cta']/form[@action='/appointments/new/']/button")
     assert tree.xpath("//a[starts-with(@href, 'https://www.google.com/maps/dir/')]")
     days = tree.xpath("//table[@class='hours']//tr/@data-day")
     assert days == [str(i) for i in range(7)]

@@ -18,6 +18,13 @@ PREFERRED_TIMES = {
     "midday": N_("Around midday"),
     "afternoon": N_("Afternoon"),
 }
+# Where a request stands with the clinic's team; every request starts as "new".
+STATUSES = {
+    "new": "New",
+    "contacted": "Contacted",
+    "booked": "Booked",
+    "closed": "Closed",
+}
 HONEYPOT = "website"  # hidden from people; a bot that fills it is refused
 LIMITS = {"name": 200, "phone": 40, "email": 254, "message": 2000}
 UTM_MAX = 200

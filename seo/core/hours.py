@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -176,11 +177,19 @@ def _week_spans(rules: list[OpeningRule]) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def _check_overlaps(rules: list[OpeningRule]) -> None:
+def _overlaps(rules: list[OpeningRule]) -> list[tuple[str, str]]:
+    """Every range that overlaps the one before it, as (its day code, the problem)."""
     spans = _week_spans(rules)
-    for (_start, end, first), (start, _end, second) in zip(spans, spans[1:], strict=False):
-        if start < end:
-            raise HoursError(f"{second} overlaps {first}: give each hour of the week once")
+    return [
+        (second[:2], f"{second} overlaps {first}: give each hour of the week once")
+        for (_start, end, first), (start, _end, second) in zip(spans, spans[1:], strict=False)
+        if start < end
+    ]
+
+
+def _check_overlaps(rules: list[OpeningRule]) -> None:
+    if problems := _overlaps(rules):
+        raise HoursError(problems[0][1])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -280,3 +289,155 @@ def upcoming_special_hours(text: str, today: date, days: int = 60) -> list[Speci
     """Return the dated exceptions from today up to `days` ahead."""
     until = today + timedelta(days=days)
     return [s for s in parse_special_hours(text) if today <= s.day <= until]
+
+
+# --- the staff form's grid: a row per weekday and per dated holiday ------------------------
+
+WEEKDAYS = DAY_CODES[:5]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One row of the hours grid as staff filled it in: a weekday (`key` "Mo".."Su") or a
+    holiday (`key` "h0", "h1", ... with its `day` as YYYY-MM-DD). No ranges means closed."""
+
+    key: str
+    closed: bool = False
+    ranges: tuple[tuple[str, str], ...] = ()  # (opens, closes), as typed
+    day: str = ""
+    name: str = ""
+
+    @property
+    def blank(self) -> bool:
+        """An empty holiday row, left for another holiday: not an entry."""
+        return not (self.day or self.name or self.closed or any(o or c for o, c in self.ranges))
+
+
+def week_grid(text: str) -> list[GridRow]:
+    """Opening hours as seven rows, Monday..Sunday."""
+    return [
+        GridRow(code, closed=not spans, ranges=tuple(spans))
+        for code, (_name, spans) in zip(DAY_CODES, week(text), strict=True)
+    ]
+
+
+def holiday_grid(text: str) -> list[GridRow]:
+    """Dated exceptions as one row per day, in date order."""
+    rows: dict[date, GridRow] = {}
+    for item in parse_special_hours(text):
+        row = rows.get(item.day) or GridRow(f"h{len(rows)}", day=item.day.isoformat())
+        ranges = row.ranges if item.closed else (*row.ranges, (item.opens, item.closes))
+        rows[item.day] = GridRow(row.key, not ranges, ranges, row.day, item.name or row.name)
+    return list(rows.values())
+
+
+def copy_to_weekdays(rows: list[GridRow]) -> list[GridRow]:
+    """Give Tuesday to Friday Monday's hours."""
+    monday = rows[0]
+    return [
+        GridRow(row.key, monday.closed, monday.ranges) if row.key in WEEKDAYS[1:] else row
+        for row in rows
+    ]
+
+
+def _row_spans(row: GridRow, where: str, errors: list[str]) -> list[str]:
+    """The row's ranges as `09:00-17:00` spans, each checked by the notation's own rules; a
+    problem with any range is added to `errors`."""
+    typed = any(o.strip() or c.strip() for o, c in row.ranges)
+    if row.closed:
+        if typed:
+            errors.append(f"{where}: untick Closed, or clear its times")
+        return []
+    spans = []
+    for number, (opens, closes) in enumerate(row.ranges, 1):
+        opens, closes = opens.strip(), closes.strip()
+        if not opens and not closes:
+            continue
+        if not opens or not closes:
+            errors.append(f"{where}, range {number}: give both an opening and a closing time")
+            continue
+        try:
+            spans.extend(f"{o}-{c}" for o, c in _time_ranges(f"{opens}-{closes}", where))
+        except HoursError as exc:
+            errors.append(str(exc))
+    return spans
+
+
+def week_notation(rows: list[GridRow]) -> tuple[str, dict[str, list[str]]]:
+    """The grid as opening-hours notation (`Mo-Fr 09:00-17:00; Sa 09:00-12:00`), and every
+    problem found, by row key ("" for one that spans days, such as an overlap)."""
+    errors: dict[str, list[str]] = {}
+    days: list[tuple[str, str]] = []  # (code, "09:00-12:00,13:00-17:00")
+    for row in rows:
+        found: list[str] = []
+        spans = ",".join(_row_spans(row, DAY_NAMES[DAY_CODES.index(row.key)], found))
+        if found:
+            errors[row.key] = found
+        elif spans:
+            days.append((row.key, spans))
+    chunks: list[str] = []
+    for index, (code, spans) in enumerate(days):
+        previous = days[index - 1] if index else None
+        follows = previous and DAY_CODES.index(previous[0]) + 1 == DAY_CODES.index(code)
+        if follows and previous[1] == spans:
+            first = chunks[-1].split(" ", 1)[0].split("-")[0]
+            chunks[-1] = f"{first}-{code} {spans}"
+        else:
+            chunks.append(f"{code} {spans}")
+    text = "; ".join(chunks)
+    for code, problem in _overlaps(parse_opening_hours(text)):
+        errors.setdefault(code, []).append(problem)
+    return _checked(text, errors, normalize_opening_hours)
+
+
+def holidays_notation(rows: list[GridRow]) -> tuple[str, dict[str, list[str]]]:
+    """The holiday rows as dated-exception notation, date order, and every problem found, by
+    row key ("" for one between rows). Empty rows are left out."""
+    errors: dict[str, list[str]] = {}
+    chunks: dict[date, str] = {}
+    seen: dict[date, int] = {}
+    for number, row in enumerate((r for r in rows if not r.blank), 1):
+        found: list[str] = []
+        where = f"Holiday {row.day or number}"
+        day = None
+        if not row.day.strip():
+            found.append(f"Holiday row {number}: choose its date")
+        else:
+            try:
+                day = date.fromisoformat(row.day.strip())
+            except ValueError:
+                found.append(f"{where}: {row.day.strip()!r} is not a date such as 2026-12-25")
+        if day is not None and day in seen:
+            found.append(f"{where} is also in holiday row {seen[day]}; give each date once")
+        spans = ",".join(_row_spans(row, where, found))
+        try:
+            name = _special_name(row.name, where)
+        except HoursError as exc:
+            found.append(str(exc))
+        if found:
+            errors[row.key] = found
+        elif day is not None:
+            seen[day] = number
+            chunks[day] = f"{day.isoformat()} {spans or 'closed'}" + (f" {name}" if name else "")
+    text = "; ".join(chunks[day] for day in sorted(chunks))
+    return _checked(text, errors, normalize_special_hours)
+
+
+def _checked(
+    text: str, errors: dict[str, list[str]], normalize: Callable[[str], str]
+) -> tuple[str, dict[str, list[str]]]:
+    """Once every row is right, the text as the notation's own validator writes it."""
+    if not errors:
+        try:
+            text = normalize(text)
+        except HoursError as exc:
+            errors[""] = [str(exc)]
+    return text, errors
+
+
+def same_week(first: str, second: str) -> bool:
+    """Whether two opening-hours texts open the same hours, however they are spelt."""
+    try:
+        return week_spans(first) == week_spans(second)
+    except HoursError:
+        return False

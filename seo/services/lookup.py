@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from seo.core import pages, urls
 from seo.core.articles import CompiledArticle
-from seo.core.locations import Location
+from seo.core.locations import SLUG_RE, Location
 from seo.core.pages.model import Override, Page, Service
 from seo.services import rendering
 from seo.services.page_state import Planned
@@ -54,9 +54,22 @@ def _moved(
     if row.status == "retired":
         target = queries.location_by_slug(session, row.redirect_to) if row.redirect_to else None
         if target is not None and target.status == "published":
-            return Redirect(target_path(target))
+            return Redirect(urls.moved_from(target_path(target), row.slug))
         return Gone(f"{row.name} has closed.")
     return True
+
+
+def closed_predecessor(session: Session, path: str, slug: str) -> models.Location | None:
+    """The retired clinic `slug` when its page redirects to the page at `path`, else None."""
+    ref = urls.parse(path)
+    row = queries.location_by_slug(session, slug) if SLUG_RE.match(slug) else None
+    if ref is None or ref.kind not in ("location", "landing") or row is None:
+        return None
+    if row.status != "retired":
+        return None
+    old = urls.landing(ref.key[0], slug) if ref.kind == "landing" else urls.location(slug)
+    moved = _moved(session, DatabaseSource(session), urls.parse(old))
+    return row if moved == Redirect(urls.moved_from(path, slug)) else None
 
 
 def resolve(session: Session, path: str) -> Outcome:

@@ -378,9 +378,34 @@ class AppointmentRequest(Base):
     utm_campaign: Mapped[str] = mapped_column(String(200), default="")
     utm_term: Mapped[str] = mapped_column(String(200), default="")
     utm_content: Mapped[str] = mapped_column(String(200), default="")
+    # new, contacted, booked or closed; indexed so the header's count of new ones is cheap.
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
 
     location: Mapped[Location | None] = relationship()
     service: Mapped[Service | None] = relationship()
+    status_changes: Mapped[list[RequestStatusChange]] = relationship(
+        back_populates="request",
+        order_by="RequestStatusChange.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class RequestStatusChange(Base):
+    """One step of a request's history: who moved it from which status to which, and when."""
+
+    __tablename__ = "request_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("appointment_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[str] = mapped_column(String(254))
+    before: Mapped[str] = mapped_column(String(20))
+    after: Mapped[str] = mapped_column(String(20))
+
+    request: Mapped[AppointmentRequest] = relationship(back_populates="status_changes")
 
 
 def location_columns(value: core.Location) -> dict:

@@ -379,9 +379,15 @@ def location_ids(session: Session) -> dict[str, int]:
 
 
 def _request_filters(
-    location_id: int | None, service_id: int | None, start: datetime | None, end: datetime | None
+    location_id: int | None,
+    service_id: int | None,
+    start: datetime | None,
+    end: datetime | None,
+    status: str | None = None,
 ) -> list:
     conditions = []
+    if status is not None:
+        conditions.append(AppointmentRequest.status == status)
     if location_id is not None:
         conditions.append(AppointmentRequest.location_id == location_id)
     if service_id is not None:
@@ -400,16 +406,20 @@ def appointment_requests(
     service_id: int | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    status: str | None = None,
     offset: int = 0,
     limit: int | None = 50,
 ):
-    """Matching requests, newest first, with their location and service, and how many match."""
-    conditions = _request_filters(location_id, service_id, start, end)
+    """Matching requests, newest first, with their location, service and status history,
+    and how many match."""
+    conditions = _request_filters(location_id, service_id, start, end, status)
     stmt = (
         select(AppointmentRequest)
         .where(*conditions)
         .options(
-            selectinload(AppointmentRequest.location), selectinload(AppointmentRequest.service)
+            selectinload(AppointmentRequest.location),
+            selectinload(AppointmentRequest.service),
+            selectinload(AppointmentRequest.status_changes),
         )
         .order_by(AppointmentRequest.created_at.desc(), AppointmentRequest.id.desc())
         .offset(offset)
@@ -418,6 +428,20 @@ def appointment_requests(
         stmt = stmt.limit(limit)
     total = session.scalar(select(func.count(AppointmentRequest.id)).where(*conditions)) or 0
     return session.scalars(stmt).all(), total
+
+
+def appointment_request(session: Session, request_id: int) -> AppointmentRequest | None:
+    return session.get(AppointmentRequest, request_id)
+
+
+def new_request_count(session: Session) -> int:
+    """How many requests nobody has answered yet (an indexed count, for every staff page)."""
+    count = (
+        select(func.count())
+        .select_from(AppointmentRequest)
+        .where(AppointmentRequest.status == "new")
+    )
+    return session.scalar(count) or 0
 
 
 def request_locations(session: Session) -> Sequence[Location]:

@@ -220,5 +220,7 @@ def too_many(error):
     )
     ui = catalogs.for_path(request.form.get("page", ""))
     title = N_("Too many requests")
-    body = catalogs.render_template(ui, "error.html", code=429, title=title, message=message)
+    body = catalogs.render_template(
+        ui, "error.html", code=429, title=title, message=message, site=site.current_site()
+    )
     return body, 429

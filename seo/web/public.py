@@ -80,6 +80,10 @@ def page(path: str) -> Response:
     canonical = "/" + path
     if not urls.is_page_path(canonical) or not canonical.endswith("/"):
         abort(404)  # a file that is not there (/wp-login.php): a real 404, no redirect first
+    if urls.MOVED_FROM in request.args:
+        moved = _successor_page(canonical, request.args[urls.MOVED_FROM])
+        if moved is not None:
+            return moved
     cached = _from_cache(canonical)
     if cached is not None:
         return cached
@@ -91,6 +95,26 @@ def page(path: str) -> Response:
     if isinstance(outcome, lookup.Gone):
         abort(410, outcome.reason)
     return page_response(outcome)
+
+
+MAIN_OPENS = b'<main id="main" class="wrap">'
+
+
+def _successor_page(path: str, slug: str) -> Response | None:
+    """The page a retired clinic's redirect leads to, saying which clinic closed: the page's
+    own bytes (canonical and all) with a notice, under an ETag of its own. None when `slug`
+    is not a retired clinic that redirects here: then the page is served as it always is."""
+    session = get_session()
+    closed = lookup.closed_predecessor(session, path, slug)
+    outcome = lookup.resolve(session, path) if closed is not None else None
+    if not isinstance(outcome, page_state.Planned):
+        return None
+    _page, body, _state = page_state.render(outcome)
+    state = page_state.state_for(session, outcome, body)
+    ui = catalogs.for_path(path)
+    notice = catalogs.render_template(ui, "public/_moved.html", closed=closed).encode()
+    body = body.replace(MAIN_OPENS, MAIN_OPENS + notice, 1)
+    return _conditional(body, f"{state.fingerprint}-{slug}", page_state.last_modified(state))
 
 
 # A variant's name holds the hash of its content: a changed photo is a new URL.
@@ -162,7 +186,14 @@ def error_page(error) -> tuple[str, int]:
     if error.code == 410 and error.description:
         message = error.description
     ui = catalogs.for_path(request.path)
-    body = catalogs.render_template(ui, "error.html", code=error.code, title=title, message=message)
+    body = catalogs.render_template(
+        ui,
+        "error.html",
+        code=error.code,
+        title=title,
+        message=message,
+        site=rendering.current_site(),
+    )
     return body, error.code
 
 

@@ -16,6 +16,18 @@ def require_login() -> Response | None:
     return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
 
 
+@bp.app_context_processor
+def new_requests() -> dict:
+    """The count of new appointment requests for the header, read only when it is shown."""
+    from seo.store import queries
+    from seo.store.db import get_session
+
+    def count() -> int:
+        return queries.new_request_count(get_session())
+
+    return {"new_request_count": count}
+
+
 @bp.after_app_request
 def staff_headers(response: Response) -> Response:
     """Keep staff pages out of search engines and out of shared caches."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from itertools import zip_longest
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -18,8 +22,10 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from seo.core import hours
 from seo.core.locations import STATE_NAMES, STATUSES
 from seo.core.timezones import US_TIME_ZONES
 
@@ -35,32 +41,118 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class GridField(Field):
+    """Many inputs, one value in the hours notation: rows read from the post become the text
+    the one validator (seo.core.locations) checks. A post of the text itself (the field's own
+    name, as scripts send it) is taken as it is."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(None, "" if data is unset_value else data, extra_filters)
+        self.posted: list[hours.GridRow] | None = None
+        self.row_errors: dict[str, list[str]] = {}
+        if formdata is None:
+            return
+        if f"{self.name}-grid" in formdata:
+            self.posted = self.read(formdata)
+            self.data, self.row_errors = self.notation(self.posted)
+        elif self.name in formdata:
+            self.data = formdata.get(self.name, "")
+
+    def pre_validate(self, form) -> None:
+        if self.row_errors:
+            general = self.row_errors.get("", [])
+            count = sum(len(v) for v in self.row_errors.values())
+            noun = "problem" if count == 1 else "problems"
+            raise ValidationError("; ".join([f"{count} {noun}, marked below", *general]))
+
+    def _row(self, formdata, key: str, day: str = "", name: str = "") -> hours.GridRow:
+        """One row as posted. Closed ticked beside typed times means what changed: times
+        typed into a day shown closed open it; Closed ticked on a day with times closes it."""
+        opens = formdata.getlist(f"{self.name}-{key}-opens")
+        closes = formdata.getlist(f"{self.name}-{key}-closes")
+        ranges = tuple(zip_longest(opens, closes, fillvalue=""))
+        closed = f"{self.name}-{key}-closed" in formdata
+        if closed and any(o.strip() or c.strip() for o, c in ranges):
+            if f"{self.name}-{key}-was-closed" in formdata:
+                closed = False
+            else:
+                ranges = ()
+        return hours.GridRow(key, closed, ranges, day, name)
+
+    def rows(self) -> list[hours.GridRow]:
+        """The rows to show: as posted, or else from the stored text."""
+        if self.posted is not None:
+            return self.posted
+        try:
+            return self.stored(self.data or "")
+        except hours.HoursError:  # a text post the validator refused: its errors say why
+            return self.stored("")
+
+
+class WeekHoursField(GridField):
+    """Opening hours as a day grid: each day closed or one or more ranges."""
+
+    stored = staticmethod(hours.week_grid)
+    notation = staticmethod(hours.week_notation)
+    labels = hours.DAY_NAMES
+
+    def read(self, formdata) -> list[hours.GridRow]:
+        rows = [self._row(formdata, code) for code in hours.DAY_CODES]
+        return hours.copy_to_weekdays(rows) if f"{self.name}-copy" in formdata else rows
+
+
+class HolidaysField(GridField):
+    """Dated exceptions as rows: a date, closed or ranges, and an optional name."""
+
+    stored = staticmethod(hours.holiday_grid)
+    notation = staticmethod(hours.holidays_notation)
+
+    def read(self, formdata) -> list[hours.GridRow]:
+        pattern = re.compile(rf"^{re.escape(self.name)}-h(\d+)-day$")
+        numbers = sorted(int(m[1]) for key in formdata if (m := pattern.match(key)))
+        return [
+            self._row(
+                formdata,
+                f"h{n}",
+                formdata.get(f"{self.name}-h{n}-day", ""),
+                formdata.get(f"{self.name}-h{n}-name", ""),
+            )
+            for n in numbers
+        ]
+
+
+# The columns seo.core.locations requires: marked in the form, checked by the validator.
+REQUIRED = {"required": True}
+
+
 class LocationForm(FlaskForm):
     """Every locations.csv column; seo.locations.validate_location checks the values."""
 
-    name = StringField("Name")
+    name = StringField("Name", render_kw=REQUIRED)
     slug = StringField("Slug", description="Leave empty for city-state, e.g. florissant-mo.")
-    street_address = StringField("Street address")
-    city = StringField("City")
+    street_address = StringField("Street address", render_kw=REQUIRED)
+    city = StringField("City", render_kw=REQUIRED)
     state = SelectField(
         "State",
+        render_kw=REQUIRED,
         choices=[SelectChoice("", "Choose…")]
         + [SelectChoice(code, f"{code} – {n}") for code, n in STATE_NAMES.items()],
         validate_choice=False,
     )
-    postal_code = StringField("ZIP code")
-    phone = StringField("Phone")
+    postal_code = StringField("ZIP code", render_kw=REQUIRED)
+    phone = StringField("Phone", render_kw=REQUIRED)
     latitude = StringField("Latitude")
     longitude = StringField("Longitude")
-    opening_hours = StringField(
+    opening_hours = WeekHoursField(
         "Opening hours",
-        description="For example Mo-Fr 09:00-17:00; Sa 09:00-12:00. Past midnight: "
-        "Fr 18:00-02:00; all day: Mo-Su 00:00-24:00",
+        description="24-hour times, e.g. 09:00 to 17:00. A range may close after midnight "
+        "(18:00 to 02:00, kept on the day it opens); all day is 00:00 to 24:00. "
+        "A day with no times is closed.",
     )
-    special_hours = StringField(
-        "Special hours",
-        description="Dated exceptions, each with an optional name shown to visitors: "
-        "2026-12-24 09:00-12:00 Christmas Eve; 2026-12-25 closed Christmas Day",
+    special_hours = HolidaysField(
+        "Holidays and special days",
+        description="A date, its hours (none = closed all day) and an optional name shown "
+        "to visitors, e.g. Christmas Day.",
     )
     closed_until = StringField(
         "Temporarily closed until",

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
+from seo.core.hours import same_week
 from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, validate_location
 from seo.core.timezones import zone_for
 from seo.services import gate, revisions
@@ -87,6 +88,14 @@ def _show_errors(form: LocationForm, errors) -> None:
         field.errors = [*field.errors, error.message]
 
 
+def _grid_refused(form: LocationForm, row: models.Location | None) -> None:
+    """When only the hours grid stopped a save, still mark every other field's problems."""
+    grid = {"opening_hours", "special_hours"}
+    if form.errors and set(form.errors) <= grid:
+        errors = check_location(get_session(), form.raw(), row)[1]
+        _show_errors(form, [e for e in errors if e.column not in grid])
+
+
 @bp.route("/locations/new", methods=["GET", "POST"])
 def location_new():
     db = get_session()
@@ -108,6 +117,8 @@ def location_new():
             flash(f"Created {row.name}.", "success")
             return redirect(url_for("admin.location_edit", location_id=row.id))
         _show_errors(form, errors)
+    if request.method == "POST":
+        _grid_refused(form, None)
         flash("Please correct the marked fields.", "error")
         return render_template("admin/location_form.html", form=form, row=None), 422
     return render_template("admin/location_form.html", form=form, row=None)
@@ -176,6 +187,8 @@ def location_edit(location_id: int):
         if form.version.data != str(row.version):
             return _conflict(form, row)
         form.redirect_to.data = clinic_slug(form.redirect_to.data or "")
+        if same_week(form.opening_hours.data, row.opening_hours):  # the grid's spelling
+            form.opening_hours.data = row.opening_hours
         value, errors = check_location(db, form.raw(), row)
         if value is not None and revisions.is_live(row) and not wants_publish():
             return _save_draft(row, value)
@@ -193,6 +206,8 @@ def location_edit(location_id: int):
             flash(f"Saved {row.name}.", "success")
             return redirect(url_for("admin.location_edit", location_id=row.id))
         _show_errors(form, errors)
+    if request.method == "POST":
+        _grid_refused(form, row)
         flash("Please correct the marked fields.", "error")
         return _edit_page(form, row), 422
     return _edit_page(form, row)

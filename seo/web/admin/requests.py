@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
-from flask import Response, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from seo.core.appointments import PREFERRED_TIMES, UTM_KEYS
-from seo.core.locations import protect_cell
+from seo.core.appointments import PREFERRED_TIMES, STATUSES, UTM_KEYS
+from seo.core.locations import display_phone, protect_cell
 from seo.core.timezones import local_time
+from seo.services import rendering as site
+from seo.services.requests import StatusError, set_status
 from seo.store import models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
 from seo.web.admin.filters import PER_PAGE, ListArgs
+from seo.web.admin.lookups import staff_email
 
 REQUEST_COLUMNS = (
     "received_utc",
@@ -28,6 +32,7 @@ REQUEST_COLUMNS = (
     "page_url",
     "referrer",
     *UTM_KEYS,
+    "status",
 )
 
 
@@ -44,7 +49,9 @@ def _request_filters(args: ListArgs) -> tuple[dict, dict]:
         if service is None:
             args.ignore("service", slug, "no service has this slug")
     start, end = args.day("from", "from date"), args.day("to", "to date")
+    status = args.choice("status", "status", STATUSES, "not a request status")
     shown = {
+        "status": status or "",
         "location": location.slug if location else "",
         "service": service.slug if service else "",
         "from": start.isoformat() if start else "",
@@ -57,6 +64,7 @@ def _request_filters(args: ListArgs) -> tuple[dict, dict]:
         "service_id": service.id if service else None,
         "start": datetime.combine(start, time.min) if start else None,
         "end": datetime.combine(after, time.min) if after else None,
+        "status": status or None,
     }
     return shown, query
 
@@ -75,6 +83,10 @@ def requests():
         "admin/requests.html",
         rows=rows,
         received={row.id: received_at(row) for row in rows},
+        clinic_time=clinic_time,
+        phones={row.id: display_phone(row.phone) for row in rows if row.phone},
+        links={row.id: page_link(row) for row in rows},
+        statuses=STATUSES,
         total=total,
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
@@ -88,8 +100,42 @@ def requests():
 
 def received_at(row: models.AppointmentRequest) -> str:
     """When a request came in, on the clinic's wall clock (UTC when its clinic is gone)."""
+    return clinic_time(row, row.created_at)
+
+
+def clinic_time(row: models.AppointmentRequest, moment: datetime) -> str:
+    """A moment of a request's life on its clinic's wall clock (UTC when the clinic is gone)."""
     zone = row.location.time_zone if row.location is not None else ""
-    return local_time(row.created_at, zone).strftime("%Y-%m-%d %H:%M %Z")
+    return local_time(moment, zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def page_link(row: models.AppointmentRequest) -> str:
+    """The page a request came from, under this site's SITE_URL (not the origin it was
+    stored under, which may have been another port or host)."""
+    return site.current_site().absolute(urlsplit(row.page_url).path or "/")
+
+
+@bp.route("/requests/<int:request_id>/status", methods=["POST"])
+def request_status(request_id: int):
+    """Move one request to another status; back to the inbox as it was filtered."""
+    db = get_session()
+    row = queries.appointment_request(db, request_id)
+    if row is None:
+        abort(404, "no appointment request has this number")
+    status = request.form.get("status", "")
+    try:
+        change = set_status(db, row, status, staff_email())
+    except StatusError as error:
+        return render_template(
+            "admin/error.html", title="Status not changed", message=str(error)
+        ), 400
+    if change is not None:
+        flash(f"{row.name}: {STATUSES[change.before]} → {STATUSES[change.after]}.", "success")
+    back = request.form.get("back", "")
+    # Only a path inside the inbox: never an address someone else wrote.
+    if not back.startswith(url_for("admin.requests")) or "//" in back or "\\" in back:
+        back = url_for("admin.requests")
+    return redirect(f"{back}#request-{row.id}")
 
 
 @bp.route("/requests.csv")
@@ -118,6 +164,7 @@ def requests_export():
                 *(protect_cell(v) for v in text),
                 row.phone,  # validated E.164, written as it is
                 *(protect_cell(v) for v in (*rest, *utm)),
+                row.status,  # one of STATUSES, written as it is
             ]
         )
     name = f"appointment-requests-{models.utcnow():%Y%m%d-%H%M}.csv"
