@@ -1,14 +1,14 @@
 """appointment requests carry a status (new, contacted, booked, closed) and its history
 
-Revision ID: 0012
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
