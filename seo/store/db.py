@@ -6,10 +6,13 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from seo.store import changes
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    changes.track()
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 
