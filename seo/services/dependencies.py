@@ -40,6 +40,8 @@ def texts(found: frozenset[Dependency]) -> frozenset[str]:
 
 def small(touched: changes.Touched) -> bool:
     """Whether a change is small enough to look its pages up in the index."""
+    if touched.unknown:
+        return False
     sizes = (touched.locations, touched.location_ids, touched.services, touched.service_ids)
     return sum(len(s) for s in sizes) <= MOST_TOUCHED
 

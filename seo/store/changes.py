@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from seo.store import models
 
 KEY = "seo.touched"
+# The tables page content is read from: a statement writing them in bulk is noted too.
+CONTENT = {"locations", "services", "sections", "page_overrides", "photos"}
 
 
 @dataclass
@@ -21,6 +23,8 @@ class Touched:
     location_ids: set[int] = field(default_factory=set)
     services: set[str] = field(default_factory=set)
     service_ids: set[int] = field(default_factory=set)
+    # A statement changed rows in ways not noted here (a bulk update without slugs).
+    unknown: bool = False
 
 
 def touched(session: Session) -> Touched | None:
@@ -55,6 +59,24 @@ def _note(session: Session, _context: object, _instances: object) -> None:
             _owner(row, "location", note.location_ids, note.locations)
 
 
+def _note_statement(state: ORMExecuteState) -> None:
+    """Note clinics written by a bulk insert or update (the CSV import); any other bulk
+    write to content tables leaves the change unknown."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is None or table.name not in CONTENT:
+        return
+    note = state.session.info.setdefault(KEY, Touched())
+    given = state.parameters
+    rows = given if isinstance(given, list) else [given or {}]
+    slugs = {row.get("slug") for row in rows}
+    if table.name != "locations" or state.is_delete or None in slugs:
+        note.unknown = True
+    else:
+        note.locations |= slugs
+
+
 def _forget(session: Session, *_args: object) -> None:
     session.info.pop(KEY, None)
 
@@ -63,5 +85,6 @@ def track() -> None:
     """Note touched rows in every session from now on (once per process)."""
     if not event.contains(Session, "before_flush", _note):
         event.listen(Session, "before_flush", _note)
+        event.listen(Session, "do_orm_execute", _note_statement)
         event.listen(Session, "after_commit", _forget)
         event.listen(Session, "after_soft_rollback", _forget)
