@@ -3,7 +3,9 @@ leaves equals what a walk of every page gives."""
 
 import csv
 import io
+import os
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import NEW_CLINIC
@@ -12,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from seo.core import pages
 from seo.core.locations import COLUMNS
-from seo.services import dependencies, page_state
+from seo.services import build, build_folder, dependencies, page_state
 from seo.services.articles import replace_article
 from seo.services.locations import import_locations, save_location
 from seo.services.overrides import save_override
@@ -150,3 +152,104 @@ def test_a_change_names_the_pages_it_affects(app, change, affected, unaffected):
     moved_pages = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     assert affected <= moved_pages
     assert not unaffected & moved_pages
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of a build (its manifest aside): bytes and inode."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_ino)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != build.MANIFEST
+    }
+
+
+def change_and_build(app, change, out: Path) -> build.BuildReport:
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        change(session)
+    with app.app_context():
+        return build.build_site(out, workers=1)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_a_rebuild_writes_exactly_the_changed_pages(app, tmp_path, change):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    before = tree(out)
+    report = change_and_build(app, change, out)
+    after = tree(out)
+    assert out.readlink() == Path(".site.builds") / out.resolve().name  # updated in place
+    pages_before = {p for p in before if p.endswith("index.html")}
+    pages_after = {p for p in after if p.endswith("index.html")}
+    written = {p for p in pages_after if p not in before or before[p][1] != after[p][1]}
+    differ = {p for p in pages_after if p not in before or before[p][0] != after[p][0]}
+    assert written == differ and written
+    assert report.written == len(written)
+    assert report.removed == len(pages_before - pages_after)
+    with app.app_context():
+        build.build_site(tmp_path / "fresh", workers=1)
+    fresh = tree(tmp_path / "fresh")
+    assert {p: b for p, (b, _i) in after.items()} == {p: b for p, (b, _i) in fresh.items()}
+
+
+def test_nothing_changed_writes_nothing(app, tmp_path):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+        before = tree(out)
+        report = build.build_site(out, workers=1)
+    assert (report.written, report.unchanged) == (0, report.pages)
+    assert tree(out) == before
+
+
+@pytest.mark.parametrize("moved", [0, 1, 3])
+def test_a_build_stopped_while_applying_its_journal_is_rolled_forward(
+    app, tmp_path, monkeypatch, moved
+):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    real = os.replace
+    calls = {"n": 0}
+
+    def stopping(source, target):
+        if Path(target).parent.name != build_folder.JOURNAL:  # the plan's own rename passes
+            calls["n"] += 1
+            if calls["n"] > moved:
+                raise KeyboardInterrupt  # the process stops here
+        return real(source, target)
+
+    monkeypatch.setattr(build_folder.os, "replace", stopping)
+    with pytest.raises(KeyboardInterrupt):
+        change_and_build(app, retired, out)
+    monkeypatch.setattr(build_folder.os, "replace", real)
+    assert (tmp_path / ".site.builds" / build_folder.JOURNAL / build_folder.PLAN).exists()
+    with app.app_context():
+        report = build.build_site(out, workers=1)  # rolls the journal forward first
+        build.build_site(tmp_path / "fresh", workers=1)
+    assert report.written == 0
+    assert not (tmp_path / ".site.builds" / build_folder.JOURNAL).exists()
+    fresh = {p: b for p, (b, _i) in tree(tmp_path / "fresh").items()}
+    assert {p: b for p, (b, _i) in tree(out).items()} == fresh
+
+
+def test_a_build_stopped_before_its_journal_commits_is_rolled_back(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    before = tree(out)
+
+    def stopping(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_folder.Journal, "abandon", lambda self: None)  # as if killed
+    monkeypatch.setattr(build_folder.Journal, "commit", stopping)
+    with pytest.raises(KeyboardInterrupt):
+        change_and_build(app, moved, out)
+    assert any((tmp_path / ".site.builds" / build_folder.JOURNAL).iterdir())
+    monkeypatch.undo()
+    assert tree(out) == before
+    with app.app_context():
+        report = build.build_site(out, workers=1)
+    assert report.written > 0
+    assert not (tmp_path / ".site.builds" / build_folder.JOURNAL).exists()

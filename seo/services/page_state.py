@@ -148,14 +148,10 @@ def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
     otherwise every page is walked and the index rebuilt. Returns (pages whose content
     changed or appeared, pages removed)."""
     touched = changes.touched(session)
-    settings = _settings_digest()
-    known = queries.dependency_marks(session, [SETTINGS])
-    current = SETTINGS in known and known[SETTINGS].digest == settings
-    if touched is not None and current and dependencies.small(touched):
+    if touched is not None and is_current(session) and dependencies.small(touched):
         counts = _refresh_affected(session, touched)
     else:
-        counts = _refresh_all(session, indexed=current)
-        queries.set_marks(session, {SETTINGS: (settings, "")})
+        counts = _refresh_all(session)
     if commit:
         session.commit()
     return counts
@@ -164,13 +160,28 @@ def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
 SETTINGS = "settings:"  # the mark of what every page reads: code, templates, site, today
 
 
-def _settings_digest() -> str:
+def settings_digest() -> str:
+    """A digest of what every page reads besides content: code, templates, site, today."""
     return pages.digest((rendering.current_site(), rendering.today()), rendering.render_version())
 
 
-def _refresh_all(session: Session, *, indexed: bool) -> tuple[int, int]:
-    """Walk every page; rebuild the dependency index (only for pages whose inputs moved
-    when it was current)."""
+def is_current(session: Session) -> bool:
+    """Whether page state and its dependency index were made with today's settings (every
+    write keeps them current after that)."""
+    mark = queries.dependency_marks(session, [SETTINGS]).get(SETTINGS)
+    return mark is not None and mark.digest == settings_digest()
+
+
+def reindex(session: Session, catalog: Catalog, edges: dict[str, frozenset[str]]) -> None:
+    """Store the whole dependency index, as a walk of every page found it."""
+    queries.replace_dependencies(session, edges)
+    queries.replace_marks(session, "clinic:", dependencies.clinic_marks(catalog))
+    queries.replace_marks(session, "service:", dependencies.service_marks(catalog))
+    queries.set_marks(session, {SETTINGS: (settings_digest(), "")})
+
+
+def _refresh_all(session: Session) -> tuple[int, int]:
+    """Walk every page and rebuild the dependency index."""
     states = queries.page_states(session)
     catalog = Catalog(session)
     rendered: list[Rendered] = []
@@ -183,19 +194,11 @@ def _refresh_all(session: Session, *, indexed: bool) -> tuple[int, int]:
             rendered.append(
                 Rendered(item.path, state.sitemap, state.fingerprint, state.inputs, state.images)
             )
-            if indexed:
-                continue
         else:
             rendered.append(render(item)[2])
         edges[item.path] = dependencies.texts(pages.depends(ref, item.inputs))
-    gone = set(states) - {r.path for r in rendered}
     counts = save(session, rendered, complete=True, states=states)
-    if indexed:
-        queries.set_dependencies(session, {**edges, **dict.fromkeys(gone, frozenset())})
-    else:
-        queries.replace_dependencies(session, edges)
-    queries.replace_marks(session, "clinic:", dependencies.clinic_marks(catalog))
-    queries.replace_marks(session, "service:", dependencies.service_marks(catalog))
+    reindex(session, catalog, edges)
     return counts
 
 
@@ -204,7 +207,7 @@ def _refresh_affected(session: Session, touched: changes.Touched) -> tuple[int, 
     source = DatabaseSource(session)
     change = dependencies.affected(session, source, touched)
     if change is None:  # a service appeared or went: its pages are not in the index yet
-        return _refresh_all(session, indexed=True)
+        return _refresh_all(session)
     refs = set(change.refs)
     for path in queries.dependent_paths(session, [dependencies.text(d) for d in change.tokens]):
         ref = urls.parse(path)

@@ -174,6 +174,10 @@ def replace_marks(session: Session, prefix: str, marks: dict[str, tuple[str, str
         session.execute(insert(DependencyMark), list(part))
 
 
+def page_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(PageState)) or 0
+
+
 def log_page_changes(session: Session, paths: Sequence[str]) -> None:
     if paths:
         session.execute(insert(PageChange), [{"path": p} for p in paths])
