@@ -172,6 +172,17 @@ def change_and_build(app, change, out: Path) -> build.BuildReport:
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
 def test_a_rebuild_writes_exactly_the_changed_pages(app, tmp_path, change):
+    assert_rebuild_equals_a_fresh_build(app, tmp_path, change)
+
+
+@pytest.mark.parametrize("change", [intro_edit, new_clinic, retired], ids=lambda c: c.__name__)
+def test_a_rebuild_keeps_many_sitemap_files_right(app, tmp_path, change):
+    app.config["SITEMAP_URL_LIMIT"] = 4  # entries move between files
+    assert_rebuild_equals_a_fresh_build(app, tmp_path, change)
+    assert len(list((tmp_path / "fresh" / "sitemaps").iterdir())) > 5
+
+
+def assert_rebuild_equals_a_fresh_build(app, tmp_path, change) -> None:
     out = tmp_path / "site"
     with app.app_context():
         build.build_site(out, workers=1)

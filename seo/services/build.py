@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from seo.services import (
     rendering,
 )
 from seo.services.sources import Catalog, DatabaseSource
-from seo.store import media, queries
+from seo.store import media, models, queries
 from seo.store.db import get_engine
 
 MANIFEST = build_folder.MANIFEST
@@ -242,15 +243,23 @@ def _update(
         report.unchanged = report.pages
         return report
     paths = sorted(queries.page_changes_after(session, manifest["changes"]))
+    states = queries.page_states_at(session, paths)
     journal = folder.journal(root)
     try:
-        _stage_pages(session, journal, root, paths, report)
+        _stage_pages(session, journal, root, states, paths, report)
         files = feeds.sitemap_files(session, _sitemap_limit())
         before = manifest["sitemaps"]
         for item in files:
-            span = [item.group, item.start, item.end]
-            if before.get(item.name) != span or _holds(item, paths):
-                journal.write(root / "sitemaps" / f"{item.name}.xml", _sitemap_document(item))
+            target = root / "sitemaps" / f"{item.name}.xml"
+            inside = _inside(item, paths)
+            if before.get(item.name) == [item.group, item.start, item.end]:
+                if not inside:
+                    continue
+                patched = _patched(target, item, inside, states)
+                if patched is not None:
+                    journal.write(target, patched)
+                    continue
+            journal.write(target, _sitemap_document(item))
         for name in set(before) - {f.name for f in files}:
             journal.delete(root / "sitemaps" / f"{name}.xml")
         journal.write(root / "sitemap.xml", _sitemap_index(session, files))
@@ -266,21 +275,51 @@ def _update(
     return report
 
 
-def _holds(item: feeds.SitemapFile, paths: list[str]) -> bool:
-    """Whether a changed page may be listed in this sitemap file (by path range)."""
-    start = bisect.bisect_left(paths, item.start)
-    return start < len(paths) and (item.end is None or paths[start] < item.end)
+def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:
+    """The changed paths within a sitemap file's range (whatever their group)."""
+    first = bisect.bisect_left(paths, item.start)
+    last = len(paths) if item.end is None else bisect.bisect_left(paths, item.end)
+    return paths[first:last]
+
+
+def _patched(
+    target: Path, item: feeds.SitemapFile, paths: list[str], states: dict[str, models.PageState]
+) -> bytes | None:
+    """The sitemap file with the entries of changed pages replaced or dropped, its other
+    lines kept as they are; None when a page joins it (then it is written anew)."""
+    # Written by us one <url> a line, in path order: a changed page is one line to swap.
+    try:
+        text = target.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    base = current_app.config["SITE_URL"]
+    for path in paths:
+        state = states.get(path)
+        listed = state is not None and state.sitemap == item.group
+        at = text.find(f"<url><loc>{escape(base + path)}</loc>")
+        if at < 0:
+            if listed:
+                return None
+            continue
+        line = ""
+        if listed:
+            row = (state.path, state.changed_at, state.images)
+            document = "".join(sitemaps.write_urlset_rows(base, [row]))
+            line = next(x for x in document.splitlines(keepends=True) if x.startswith("<url>"))
+        end = text.index("\n", at) + 1
+        text = text[:at] + line + text[end:]
+    return text.encode("utf-8")
 
 
 def _stage_pages(
     session: Session,
     journal: build_folder.Journal,
     root: Path,
+    states: dict[str, models.PageState],
     paths: list[str],
     report: BuildReport,
 ) -> None:
     """Render the changed pages into the journal; name the gone ones for removal."""
-    states = queries.page_states_at(session, paths)
     source = DatabaseSource(session)
     photos: set[str] = set()
     for path in paths:
