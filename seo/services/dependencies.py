@@ -9,6 +9,7 @@ move, a new clinic or a retirement, which also changes the lists and neighbours 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,8 +35,8 @@ def text(dependency: Dependency) -> str:
 
 
 def texts(found: frozenset[Dependency]) -> frozenset[str]:
-    """A page's dependencies as the index stores them."""
-    return frozenset(text(d) for d in found)
+    """A page's dependencies as the index stores them (interned: pages share most)."""
+    return frozenset(sys.intern(text(d)) for d in found)
 
 
 def small(touched: changes.Touched) -> bool:
