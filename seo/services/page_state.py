@@ -5,7 +5,7 @@ sitemap <lastmod>."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,11 +82,13 @@ def save(
     *,
     complete: bool,
     states: dict[str, models.PageState] | None = None,
+    gone: Sequence[models.PageState] = (),
 ) -> tuple[int, int]:
     """Write page states (the caller commits); with `complete`, states of pages not given
-    are removed. The URLs of pages added, changed or removed are queued for IndexNow in the
-    same transaction (while a key is set); a noindex page only when it goes or becomes one.
-    Every page added, changed or removed is logged for the static build.
+    are removed, otherwise those `gone` names. The URLs of pages added, changed or removed
+    are queued for IndexNow in the same transaction (while a key is set); a noindex page
+    only when it goes or becomes one. Every page added, changed or removed is logged for
+    the static build.
 
     Returns (pages whose bytes changed or appeared, pages removed)."""
     rendered = list(rendered)
@@ -125,18 +127,14 @@ def save(
                 announce.append(item.path)
         if (state.sitemap, state.inputs, state.images) != (item.sitemap, item.inputs, item.images):
             state.sitemap, state.inputs, state.images = item.sitemap, item.inputs, item.images
-    removed = [s for path, s in states.items() if path not in seen] if complete else []
-    _remove(session, removed, announce)
+    removed = [s for path, s in states.items() if path not in seen] if complete else gone
+    for state in removed:
+        session.delete(state)
+        announce.append(state.path)
     indexnow.queue(session, announce)
     queries.log_page_changes(session, moved + [s.path for s in removed])
     session.flush()
     return len(moved), len(removed)
-
-
-def _remove(session: Session, states: list[models.PageState], announce: list[str]) -> None:
-    for state in states:
-        session.delete(state)
-        announce.append(state.path)
 
 
 def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
@@ -231,15 +229,11 @@ def _refresh_affected(session: Session, touched: changes.Touched) -> tuple[int, 
             continue
         rendered.append(render(item)[2])
         edges[path] = dependencies.texts(pages.depends(ref, inputs))
-    changed, _removed = save(session, rendered, complete=False, states=states)
-    announce: list[str] = []
-    _remove(session, gone, announce)
-    indexnow.queue(session, announce)
-    queries.log_page_changes(session, announce)
+    counts = save(session, rendered, complete=False, states=states, gone=gone)
     queries.set_dependencies(session, edges)
     queries.set_marks(session, change.marks)
     session.flush()
-    return changed, len(gone)
+    return counts
 
 
 def state_for(session: Session, item: Planned, body: bytes) -> models.PageState:
