@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from seo.core.locations import COLUMNS
-from seo.services import build
+from seo.services import build, build_folder, page_state
 from seo.store import models
 from seo.store.db import get_engine
 
@@ -147,6 +147,7 @@ def digests(root: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
+    app.config["TODAY"] = None  # the child builds for the real date: so must this process
     rows = [
         {
             **dict.fromkeys(models.Location.VALUE_FIELDS, ""),
@@ -174,38 +175,37 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
     assert first.pages > 3_000
     before = digests(out)
     first_build = out.readlink().name
+    store = tmp_path / ".site.builds"
 
-    # New content for every page, then a build killed once it is writing pages.
+    # New content for every page (page state refreshed with it, as every write does), then
+    # a build killed once it has written every page into its journal, before the plan.
     with app.app_context(), Session(get_engine()) as session:
         session.execute(text("UPDATE locations SET intro = 'A new introduction.'"))
-        session.commit()
+        page_state.refresh(session)
+    sentinel = tmp_path / "sentinel"
     process = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "seo", "build", str(out), "--workers", "2"],
+        [sys.executable, "-c", HARNESS, "seo", "build", str(out), "--workers", "2"],
         cwd=ROOT,
-        env=child_env(app),
+        env={
+            **child_env(app),
+            "CRASH_AFTER": "SELECT page_state.sitemap, count",  # the sitemaps come next
+            "CRASH_SENTINEL": str(sentinel),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
-
-    def writing() -> bool:
-        for folder in (tmp_path / ".site.builds").glob("2*"):
-            if folder.name == first_build:
-                continue
-            pages = folder / "page-1000-mo"
-            if pages.exists() or len(list(folder.glob("*/page-*"))) > 200:
-                return True
-        return False
-
-    wait_for(writing, process)
+    wait_for(sentinel.exists, process)
     kill(process)
+    sentinel.unlink()
+    journal = store / build_folder.JOURNAL
+    assert len(list(journal.iterdir())) > 3_000
     assert digests(out) == before  # the previous build, every byte
-    store = tmp_path / ".site.builds"
-    assert len(list(store.glob("2*"))) == 2, "the kill left a half-written build"
+    assert not (journal / build_folder.PLAN).exists()
 
     with app.app_context():
-        report = build.build_site(out, workers=2)
+        report = build.build_site(out, workers=2)  # rolls the half journal back first
     assert report.pages == first.pages
     assert report.written > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -213,6 +213,7 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
         "site",
         "test.sqlite",
     ] + sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("test.sqlite-"))
-    # The half-written build is gone; the store keeps the new build and the one it replaced.
-    assert {p.name for p in store.iterdir()} == {".lock", out.readlink().name, first_build}
+    # Updated in place: the store keeps the one build, and no journal.
+    assert {p.name for p in store.iterdir()} == {".lock", first_build}
+    assert out.readlink().name == first_build
     assert b"A new introduction." in (out / "locations" / "page-7-mo" / "index.html").read_bytes()

@@ -77,6 +77,37 @@ def find_neighbours(
     return found
 
 
+MAX_COVERED_CELLS = 64  # past this a page depends on every cell ("*")
+
+
+def cell_name(latitude: float, longitude: float) -> str:
+    """The grid square (GRID_CELL degrees) a point lies in, as text."""
+    return f"{math.floor(latitude / GRID_CELL)},{math.floor(longitude / GRID_CELL)}"
+
+
+def covered_cells(location: Location, found: Sequence[Location]) -> tuple[str, ...]:
+    """The grid squares a clinic appearing in would change `found`, the nearest of
+    `location`: every square within the distance of the farthest found. ("*",) when that is
+    not a small area (too few found, no position, or a box past the date line)."""
+    if location.latitude is None or location.longitude is None or len(found) < NEARBY_COUNT:
+        return ("*",)
+    reach_km = distance_km(location, found[-1])
+    dlat = reach_km / KM_PER_DEGREE
+    edge = min(89.9, abs(location.latitude) + dlat)
+    dlon = reach_km / (KM_PER_DEGREE * math.cos(math.radians(edge)))
+    west, east = location.longitude - dlon, location.longitude + dlon
+    if west < -180 or east >= 180:
+        return ("*",)
+    rows = range(
+        math.floor((location.latitude - dlat) / GRID_CELL),
+        math.floor((location.latitude + dlat) / GRID_CELL) + 1,
+    )
+    columns = range(math.floor(west / GRID_CELL), math.floor(east / GRID_CELL) + 1)
+    if len(rows) * len(columns) > MAX_COVERED_CELLS:
+        return ("*",)
+    return tuple(f"{i},{j}" for i in rows for j in columns)
+
+
 def nearest_to_point(
     latitude: float,
     longitude: float,

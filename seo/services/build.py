@@ -1,7 +1,9 @@
-"""Static build: the server's own rendering written to disk, incrementally, then swapped in."""
+"""Static build: the server's own rendering written to disk; cold into a new folder swapped in,
+or after an edit only the pages it changed, in place behind a journal."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -11,15 +13,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo.core import sitemaps, urls
+from seo.core import pages, sitemaps, urls
 from seo.core.urls import MEDIA, PageRef
-from seo.services import build_folder, feeds, forking, locator, page_state
-from seo.services.sources import Catalog
-from seo.store import media
+from seo.services import (
+    build_folder,
+    dependencies,
+    feeds,
+    forking,
+    locator,
+    page_state,
+    rendering,
+)
+from seo.services.sources import Catalog, DatabaseSource
+from seo.store import media, models, queries
 from seo.store.db import get_engine
 
 MANIFEST = build_folder.MANIFEST
@@ -46,8 +57,6 @@ class _Job:
     source: Catalog
     placed: list[tuple[PageRef, str]]
     new: Path
-    old: Path | None
-    manifest: dict[str, list[str]]
 
 
 # A page path is slugs between slashes: nothing else can reach the disk.
@@ -62,65 +71,57 @@ def page_file(root: Path, path: str) -> Path:
     return Path(os.path.join(root, path[1:], "index.html"))
 
 
-# path, sitemap group, fingerprint, written, inputs, sitemap images
-Result = tuple[str, str, str, bool, str, str]
-
-
-def _link_old(job: _Job, path: str, target: Path) -> bool:
-    if job.old is None:
-        return False
-    try:
-        os.link(page_file(job.old, path), target)
-    except OSError:
-        return False
-    return True
+# (page state of the page, what it reads)
+Result = tuple[page_state.Rendered, frozenset[str]]
 
 
 def _render_chunk(span: tuple[int, int]) -> list[Result]:
-    """Render pages; reuse files from the old build where inputs or bytes are unchanged."""
+    """Render and write pages."""
     job: _Job = forking.prepared()
     out = []
     for ref, path in job.placed[span[0] : span[1]]:
         item = page_state.prepare(job.source, ref, path)
-        known = job.manifest.get(item.path)
         target = page_file(job.new, item.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if known and known[0] == item.key and _link_old(job, item.path, target):
-            # Same inputs, same bytes: not even composed.
-            images = page_state.sitemap_images(item)
-            out.append((item.path, known[2], known[1], False, item.key, images))
-            continue
         _page, body, state = page_state.render(item)
-        reused = bool(known) and known[1] == state.fingerprint
-        reused = reused and _link_old(job, item.path, target)
-        if not reused:
-            target.write_bytes(body)
-        out.append(
-            (item.path, state.sitemap, state.fingerprint, not reused, item.key, state.images)
-        )
+        target.write_bytes(body)
+        out.append((state, dependencies.texts(pages.depends(ref, item.inputs))))
     return out
 
 
-def _read_manifest(root: Path) -> dict[str, list[str]]:
-    """{path: [inputs, fingerprint, sitemap group]} of the previous build."""
+def _read_manifest(root: Path) -> dict:
+    """What the previous build was made from; {} for none that can be updated in place."""
     try:
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    ok = all(isinstance(v, list) and len(v) == 3 for v in manifest.values())
-    return manifest if ok else {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}
 
 
-def _write_feeds(session: Session, root: Path) -> None:
+def _sitemap_limit() -> int:
+    return current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
+
+
+def _sitemap_document(item: feeds.SitemapFile) -> bytes:
     base = current_app.config["SITE_URL"]
-    limit = current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
-    files = feeds.sitemap_files(session, limit)
-    (root / "sitemap.xml").write_text(feeds.sitemap_index(session, base, files), encoding="utf-8")
+    return "".join(feeds.sitemap_document(get_engine(), base, item)).encode("utf-8")
+
+
+def _sitemap_index(session: Session, files: list[feeds.SitemapFile]) -> bytes:
+    base = current_app.config["SITE_URL"]
+    return feeds.sitemap_index(session, base, files).encode("utf-8")
+
+
+def _write_feeds(session: Session, root: Path) -> list[feeds.SitemapFile]:
+    base = current_app.config["SITE_URL"]
+    files = feeds.sitemap_files(session, _sitemap_limit())
+    (root / "sitemap.xml").write_bytes(_sitemap_index(session, files))
     (root / "sitemaps").mkdir(exist_ok=True)
     for item in files:
         with open(root / "sitemaps" / f"{item.name}.xml", "w", encoding="utf-8") as handle:
             handle.writelines(feeds.sitemap_document(get_engine(), base, item))
     (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
+    return files
 
 
 def _write_key_file(root: Path) -> None:
@@ -137,13 +138,45 @@ def _write_locator_index(catalog: Catalog, root: Path) -> None:
     target.write_bytes(locator.index_document(catalog))
 
 
+FORMAT = 2  # manifests from before builds were updated in place are rebuilt cold
+
+
+def _settings() -> str:
+    """What every file of a build depends on besides content: page settings, the key file."""
+    return page_state.settings_digest() + ":" + (current_app.config.get("INDEXNOW_KEY") or "")
+
+
+def _manifest(
+    session: Session, files: list[feeds.SitemapFile], pages_count: int, changes: int
+) -> bytes:
+    """What this build was made from: the next one applies the page changes after it."""
+    with get_engine().connect() as connection:
+        locator_key = queries.page_inputs(connection, urls.locations_index())
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "settings": _settings(),
+            "changes": changes,
+            "pages": pages_count,
+            "locator": locator_key,
+            "sitemaps": {f.name: [f.group, f.start, f.end] for f in files},
+        },
+        sort_keys=True,
+    ).encode("utf-8")
+
+
 def build_site(
     outdir: Path,
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
-    """Write every public URL under outdir; only pages whose bytes changed are rewritten.
+    """Write every public URL under outdir.
+
+    The first build, or one after code, templates or settings changed, renders every page
+    into a fresh folder and flips OUTDIR to it. Otherwise the previous build is updated in
+    place with only the pages page state logged as added, changed or removed since it was
+    made (every write refreshes page state, so it is current), behind a journal.
 
     outdir must be missing, empty or a previous build: anything else raises OutdirRefused
     before a file is touched."""
@@ -151,41 +184,167 @@ def build_site(
     with build_folder.BuildFolder(Path(os.path.abspath(outdir))) as folder:
         old = folder.current()
         manifest = _read_manifest(old) if old else {}
-        new = folder.start()
-        report = BuildReport()
-        try:
-            with Session(get_engine(), expire_on_commit=False) as session:
-                catalog = Catalog(session)
-                placed = page_state.placed(catalog)
-                job = _Job(catalog, placed, new, old, manifest)
-                results = _render_all(job, workers or os.cpu_count() or 1, progress)
-                page_state.save(
-                    session,
-                    (page_state.Rendered(p, g, f, k, i) for p, g, f, _w, k, i in results),
-                    complete=True,
-                )
-                session.commit()
-                _write_feeds(session, new)
-                # The photo variants the pages show (their names hold a content hash).
-                names = [name for photo in catalog.every_photo() for name in photo.files()]
-                media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
-                _write_locator_index(catalog, new)
-            _write_key_file(new)
-            static = Path(current_app.static_folder or "")
-            if static.is_dir():
-                shutil.copytree(static, new / "static")
-            paths = {path: [key, digest, group] for path, group, digest, _w, key, _i in results}
-            (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
-            report.pages = len(results)
-            report.written = sum(1 for r in results if r[3])
-            report.unchanged = report.pages - report.written
-            report.removed = len(set(manifest) - set(paths))
-            folder.publish(new)
-        except BaseException:
-            shutil.rmtree(new, ignore_errors=True)
-            raise
+        with Session(get_engine(), expire_on_commit=False) as session:
+            if (
+                old is not None
+                and manifest.get("settings") == _settings()
+                and page_state.is_current(session)
+            ):
+                report = _update(session, folder, old, manifest)
+            else:
+                report = _cold(session, folder, workers, progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _cold(
+    session: Session,
+    folder: build_folder.BuildFolder,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """Render every page into a new folder, then publish it in one rename."""
+    new = folder.start()
+    report = BuildReport()
+    try:
+        catalog = Catalog(session)
+        placed = page_state.placed(catalog)
+        job = _Job(catalog, placed, new)
+        results = _render_all(job, workers or os.cpu_count() or 1, progress)
+        page_state.save(session, (state for state, _deps in results), complete=True)
+        page_state.reindex(session, catalog, {s.path: deps for s, deps in results})
+        session.commit()
+        files = _write_feeds(session, new)
+        # The photo variants the pages show (their names hold a content hash).
+        names = [name for photo in catalog.every_photo() for name in photo.files()]
+        media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
+        _write_locator_index(catalog, new)
+        _write_key_file(new)
+        static = Path(current_app.static_folder or "")
+        if static.is_dir():
+            shutil.copytree(static, new / "static")
+        changes = queries.last_page_change(session)
+        (new / MANIFEST).write_bytes(_manifest(session, files, len(results), changes))
+        report.pages = report.written = len(results)
+        folder.publish(new)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return report
+
+
+def _update(
+    session: Session, folder: build_folder.BuildFolder, root: Path, manifest: dict
+) -> BuildReport:
+    """Apply the page changes logged since the previous build to it, in place."""
+    report = BuildReport(pages=queries.page_count(session))
+    changes = queries.last_page_change(session)
+    if changes == manifest["changes"]:
+        report.unchanged = report.pages
+        return report
+    paths = sorted(queries.page_changes_after(session, manifest["changes"]))
+    states = queries.page_states_at(session, paths)
+    journal = folder.journal(root)
+    try:
+        _stage_pages(session, journal, root, states, paths, report)
+        files = feeds.sitemap_files(session, _sitemap_limit())
+        before = manifest["sitemaps"]
+        for item in files:
+            target = root / "sitemaps" / f"{item.name}.xml"
+            inside = _inside(item, paths)
+            if before.get(item.name) == [item.group, item.start, item.end]:
+                if not inside:
+                    continue
+                patched = _patched(target, item, inside, states)
+                if patched is not None:
+                    journal.write(target, patched)
+                    continue
+            journal.write(target, _sitemap_document(item))
+        for name in set(before) - {f.name for f in files}:
+            journal.delete(root / "sitemaps" / f"{name}.xml")
+        journal.write(root / "sitemap.xml", _sitemap_index(session, files))
+        new_manifest = _manifest(session, files, report.pages, changes)
+        if json.loads(new_manifest)["locator"] != manifest["locator"]:
+            journal.write(root / urls.locator_index().lstrip("/"), locator.held().index())
+        journal.write(root / MANIFEST, new_manifest)  # last: it says which changes are in
+    except BaseException:
+        journal.abandon()
+        raise
+    journal.commit()
+    report.unchanged = report.pages - report.written
+    return report
+
+
+def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:
+    """The changed paths within a sitemap file's range (whatever their group)."""
+    first = bisect.bisect_left(paths, item.start)
+    last = len(paths) if item.end is None else bisect.bisect_left(paths, item.end)
+    return paths[first:last]
+
+
+def _patched(
+    target: Path, item: feeds.SitemapFile, paths: list[str], states: dict[str, models.PageState]
+) -> bytes | None:
+    """The sitemap file with the entries of changed pages replaced or dropped, its other
+    lines kept as they are; None when a page joins it (then it is written anew)."""
+    # Written by us one <url> a line, in path order: a changed page is one line to swap.
+    try:
+        text = target.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    base = current_app.config["SITE_URL"]
+    for path in paths:
+        state = states.get(path)
+        listed = state is not None and state.sitemap == item.group
+        at = text.find(f"<url><loc>{escape(base + path)}</loc>")
+        if at < 0:
+            if listed:
+                return None
+            continue
+        line = ""
+        if listed:
+            row = (state.path, state.changed_at, state.images)
+            document = "".join(sitemaps.write_urlset_rows(base, [row]))
+            line = next(x for x in document.splitlines(keepends=True) if x.startswith("<url>"))
+        end = text.index("\n", at) + 1
+        text = text[:at] + line + text[end:]
+    return text.encode("utf-8")
+
+
+def _stage_pages(
+    session: Session,
+    journal: build_folder.Journal,
+    root: Path,
+    states: dict[str, models.PageState],
+    paths: list[str],
+    report: BuildReport,
+) -> None:
+    """Render the changed pages into the journal; name the gone ones for removal."""
+    source = DatabaseSource(session)
+    photos: set[str] = set()
+    for path in paths:
+        state, ref = states.get(path), urls.parse(path)
+        inputs = pages.gather(source, ref) if state is not None and ref is not None else None
+        target = page_file(root, path)
+        if inputs is None:
+            if target.exists():
+                journal.delete(target)
+                report.removed += 1
+            continue
+        item = page_state.Planned(ref, path, inputs, rendering.inputs_key(inputs))
+        _page, body, _state = page_state.render(item)
+        journal.write(target, body)
+        report.written += 1
+        if ref.kind == "location":
+            photos.add(ref.key[0])
+    # New photo variants first: their names hold a content hash, so no page shows a
+    # half-copied file, and a file no page names yet is harmless.
+    names = [name for slug in sorted(photos) for name in _photo_files(session, slug)]
+    media.current().copy_variants(names, root / MEDIA / media.PHOTOS)
+
+
+def _photo_files(session: Session, slug: str) -> list[str]:
+    return [name for row in queries.photos_by_slug(session, slug) for name in row.to_core().files()]
 
 
 def _render_all(

@@ -1,9 +1,15 @@
-"""The folder a static build is published in: refused unless it is ours, flipped atomically.
+"""The folder a static build is published in: refused unless it is ours, flipped atomically
+or updated in place behind a journal.
 
-OUTDIR is a symbolic link to one finished build in `.OUTDIR.builds/<id>`, beside it. A new
+OUTDIR is a symbolic link to one finished build in `.OUTDIR.builds/<id>`, beside it. A cold
 build is written to a fresh folder there and published by replacing the link in one rename,
 so a web server reading OUTDIR sees the old build or the new one, never a mix or nothing.
-"""
+
+A rebuild after an edit changes the linked build in place: every new file is first written
+whole into `.OUTDIR.builds/journal/`, then a plan naming each file's place is committed by one
+rename, then each file is moved into place by one rename (a reader sees each file's old
+bytes or its new bytes, never a part). A run stopped before the plan's rename is rolled back
+by the next run, one stopped after it is rolled forward, under the build lock."""
 
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ from types import TracebackType
 
 MANIFEST = ".manifest.json"
 LOCK = ".lock"
+JOURNAL = "journal"
+PLAN = "plan.json"
 
 
 class OutdirRefused(Exception):
@@ -52,6 +60,9 @@ class BuildFolder:
             raise OutdirRefused(
                 f"{self.outdir}: another build is writing it; try again later"
             ) from None
+        current = self.current()
+        if current is not None:
+            recover(self.store / JOURNAL, current)
         self.remove_leftovers()
         return self
 
@@ -101,12 +112,16 @@ class BuildFolder:
         """Remove what killed or replaced builds left in the store (we hold the lock)."""
         current = self.current()
         for entry in self.store.iterdir():
-            if entry.name == LOCK or entry == current:
+            if entry.name in (LOCK, JOURNAL) or entry == current:
                 continue
             if entry.is_symlink() or entry.is_file():
                 entry.unlink()
             else:
                 shutil.rmtree(entry, ignore_errors=True)
+
+    def journal(self, build: Path) -> Journal:
+        """A journal to change `build` (the current build) in place."""
+        return Journal(self.store / JOURNAL, build)
 
     def start(self) -> Path:
         """A new, empty folder to write the next build into."""
@@ -128,3 +143,68 @@ class BuildFolder:
         link.unlink(missing_ok=True)
         link.symlink_to(Path(self.store.name) / build.name)
         os.replace(link, out)
+
+
+class Journal:
+    """Files to put into a build and files to remove from it, applied all or nothing."""
+
+    def __init__(self, folder: Path, root: Path):
+        self.folder, self.root = folder, root
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        self.writes: list[tuple[str, str]] = []  # (staged name, place in the build)
+        self.deletes: list[str] = []
+
+    def _place(self, target: Path) -> str:
+        place = target.relative_to(self.root).as_posix()
+        if place.startswith("..") or place.startswith(f"{JOURNAL}/"):
+            raise ValueError(f"{target} is outside the build folder")
+        return place
+
+    def write(self, target: Path, data: bytes) -> None:
+        name = str(len(self.writes))
+        (self.folder / name).write_bytes(data)
+        self.writes.append((name, self._place(target)))
+
+    def delete(self, target: Path) -> None:
+        self.deletes.append(self._place(target))
+
+    def commit(self) -> None:
+        """Commit the plan in one rename, then apply it."""
+        staged = self.folder / f"{PLAN}.tmp"
+        with open(staged, "w", encoding="utf-8") as handle:
+            json.dump({"writes": self.writes, "deletes": self.deletes}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(staged, self.folder / PLAN)
+        recover(self.folder, self.root)
+
+    def abandon(self) -> None:
+        """Drop an uncommitted journal: the build stays as it was."""
+        if not (self.folder / PLAN).exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def recover(folder: Path, root: Path) -> None:
+    """Finish a committed journal (roll forward) or drop an uncommitted one (roll back)."""
+    if not folder.is_dir():
+        return
+    try:
+        plan = json.loads((folder / PLAN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for name, place in plan["writes"]:
+        staged = folder / name
+        if staged.exists():  # not moved yet
+            target = root / place
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    for place in plan["deletes"]:
+        target = root / place
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != root and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    shutil.rmtree(folder, ignore_errors=True)

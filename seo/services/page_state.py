@@ -5,19 +5,19 @@ sitemap <lastmod>."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from seo.core import pages
+from seo.core import pages, urls
 from seo.core.pages.kind import Source
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
-from seo.services import indexnow, rendering
-from seo.services.sources import Catalog
-from seo.store import generation, models, queries
+from seo.services import dependencies, indexnow, rendering
+from seo.services.sources import Catalog, DatabaseSource
+from seo.store import changes, generation, models, queries
 
 
 class PathClash(ValueError):
@@ -76,17 +76,32 @@ def render(item: Planned) -> tuple[Page, bytes, Rendered]:
     return page, body, Rendered(item.path, group, digest, item.key, sitemap_images(item))
 
 
-def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> tuple[int, int]:
+def save(
+    session: Session,
+    rendered: Iterable[Rendered],
+    *,
+    complete: bool,
+    states: dict[str, models.PageState] | None = None,
+    gone: Sequence[models.PageState] = (),
+) -> tuple[int, int]:
     """Write page states (the caller commits); with `complete`, states of pages not given
-    are removed. The URLs of pages added, changed or removed are queued for IndexNow in the
-    same transaction (while a key is set); a noindex page only when it goes or becomes one.
+    are removed, otherwise those `gone` names. The URLs of pages added, changed or removed
+    are queued for IndexNow in the same transaction (while a key is set); a noindex page
+    only when it goes or becomes one. Every page added, changed or removed is logged for
+    the static build.
 
     Returns (pages whose bytes changed or appeared, pages removed)."""
-    states = queries.page_states(session)
+    rendered = list(rendered)
+    if states is None:
+        states = (
+            queries.page_states(session)
+            if complete
+            else queries.page_states_at(session, [r.path for r in rendered])
+        )
     now = models.utcnow()
-    changed = 0
     seen: set[str] = set()
     announce: list[str] = []
+    moved: list[str] = []
     for item in rendered:
         seen.add(item.path)
         state = states.get(item.path)
@@ -101,51 +116,125 @@ def save(session: Session, rendered: Iterable[Rendered], *, complete: bool) -> t
             )
             session.add(state)
             states[item.path] = state
-            changed += 1
+            moved.append(item.path)
             if item.sitemap:
                 announce.append(item.path)
             continue
         if state.fingerprint != item.fingerprint:
             state.fingerprint, state.changed_at = item.fingerprint, now
-            changed += 1
+            moved.append(item.path)
             if item.sitemap or state.sitemap:  # indexed, or was until this change
                 announce.append(item.path)
         if (state.sitemap, state.inputs, state.images) != (item.sitemap, item.inputs, item.images):
             state.sitemap, state.inputs, state.images = item.sitemap, item.inputs, item.images
-    removed = [s for path, s in states.items() if path not in seen] if complete else []
+    removed = [s for path, s in states.items() if path not in seen] if complete else gone
     for state in removed:
         session.delete(state)
         announce.append(state.path)
     indexnow.queue(session, announce)
-    if changed or removed:  # pages kept in memory by any process are stale from the commit on
+    queries.log_page_changes(session, moved + [s.path for s in removed])
+    if moved or removed:  # pages kept in memory by any process are stale from the commit on
         generation.bump(session)
     session.flush()
-    return changed, len(removed)
+    return len(moved), len(removed)
 
 
 def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
     """Re-fingerprint the pages whose inputs changed; move changed_at only where bytes did.
 
     A write calls it before its own commit (commit=False), so data and page state land in
-    one transaction. Returns (pages whose content changed or appeared, pages removed)."""
-    states = queries.page_states(session)
-
-    def current() -> Iterator[Rendered]:
-        catalog = Catalog(session)
-        for ref, path in placed(catalog):
-            item = prepare(catalog, ref, path)
-            state = states.get(item.path)
-            if state is not None and state.inputs == item.key:
-                # Same inputs, same bytes: nothing to render.
-                yield Rendered(
-                    item.path, state.sitemap, state.fingerprint, state.inputs, state.images
-                )
-            else:
-                yield render(item)[2]
-
-    counts = save(session, list(current()), complete=True)
+    one transaction. When the session noted what the transaction touched (store.changes)
+    and the dependency index is current, only the pages that index names are looked at;
+    otherwise every page is walked and the index rebuilt. Returns (pages whose content
+    changed or appeared, pages removed)."""
+    touched = changes.touched(session)
+    if touched is not None and is_current(session) and dependencies.small(touched):
+        counts = _refresh_affected(session, touched)
+    else:
+        counts = _refresh_all(session)
     if commit:
         session.commit()
+    return counts
+
+
+SETTINGS = "settings:"  # the mark of what every page reads: code, templates, site, today
+
+
+def settings_digest() -> str:
+    """A digest of what every page reads besides content: code, templates, site, today."""
+    return pages.digest((rendering.current_site(), rendering.today()), rendering.render_version())
+
+
+def is_current(session: Session) -> bool:
+    """Whether page state and its dependency index were made with today's settings (every
+    write keeps them current after that)."""
+    mark = queries.dependency_marks(session, [SETTINGS]).get(SETTINGS)
+    return mark is not None and mark.digest == settings_digest()
+
+
+def reindex(session: Session, catalog: Catalog, edges: dict[str, frozenset[str]]) -> None:
+    """Store the whole dependency index, as a walk of every page found it."""
+    queries.replace_dependencies(session, edges)
+    queries.replace_marks(session, "clinic:", dependencies.clinic_marks(catalog))
+    queries.replace_marks(session, "service:", dependencies.service_marks(catalog))
+    queries.set_marks(session, {SETTINGS: (settings_digest(), "")})
+
+
+def _refresh_all(session: Session) -> tuple[int, int]:
+    """Walk every page and rebuild the dependency index."""
+    states = queries.page_states(session)
+    catalog = Catalog(session)
+    rendered: list[Rendered] = []
+    edges: dict[str, frozenset[str]] = {}
+    for ref, path in placed(catalog):
+        item = prepare(catalog, ref, path)
+        state = states.get(item.path)
+        if state is not None and state.inputs == item.key:
+            # Same inputs, same bytes: nothing to render.
+            rendered.append(
+                Rendered(item.path, state.sitemap, state.fingerprint, state.inputs, state.images)
+            )
+        else:
+            rendered.append(render(item)[2])
+        edges[item.path] = dependencies.texts(pages.depends(ref, item.inputs))
+    counts = save(session, rendered, complete=True, states=states)
+    reindex(session, catalog, edges)
+    return counts
+
+
+def _refresh_affected(session: Session, touched: changes.Touched) -> tuple[int, int]:
+    """Look only at the pages the touched clinics and services feed, found in the index."""
+    source = DatabaseSource(session)
+    change = dependencies.affected(session, source, touched)
+    if change is None:  # a service appeared or went: its pages are not in the index yet
+        return _refresh_all(session)
+    refs = set(change.refs)
+    for path in queries.dependent_paths(session, [dependencies.text(d) for d in change.tokens]):
+        ref = urls.parse(path)
+        if ref is not None:
+            refs.add(ref)
+    wanted = {pages.path_of(ref): ref for ref in refs}
+    states = queries.page_states_at(session, list(wanted))
+    rendered: list[Rendered] = []
+    edges: dict[str, frozenset[str]] = {}
+    gone: list[models.PageState] = []
+    for path, ref in sorted(wanted.items()):
+        inputs = pages.gather(source, ref)
+        state = states.get(path)
+        if inputs is None:
+            if state is not None:
+                gone.append(state)
+                edges[path] = frozenset()
+            continue
+        item = Planned(ref, path, inputs, rendering.inputs_key(inputs))
+        if state is not None and state.inputs == item.key:
+            continue
+        rendered.append(render(item)[2])
+        edges[path] = dependencies.texts(pages.depends(ref, inputs))
+    counts = save(session, rendered, complete=False, states=states, gone=gone)
+    queries.set_dependencies(session, edges)
+    queries.set_marks(session, change.marks)
+    session.flush()
     return counts
 
 

@@ -4,6 +4,7 @@ or either with a staff member's unpublished change laid over it (a preview)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,12 @@ from seo.core.pages.model import Members, Override, Service, Site, without_exclu
 from seo.core.photos import Photo
 from seo.services import rendering
 from seo.store import queries
+
+
+def listed(location: Location) -> Location:
+    """A clinic as lists and neighbour links read it: without its intro, which only its own
+    pages show, so an intro edit changes no other page's inputs."""
+    return replace(location, intro="") if location.intro else location
 
 
 class _Published:
@@ -95,10 +102,9 @@ class Catalog(_Published):
         super().__init__(session)
         for service in self._services:  # now, while the rows are loaded: workers fork later
             self.article(service.slug)
-        self._locations = Members(
-            self.adjust(x) for x in queries.published_location_values(session)
-        )
-        self._index = {x.slug: x for x in self._locations}
+        full = [self.adjust(x) for x in queries.published_location_values(session)]
+        self._index = {x.slug: x for x in full}
+        self._locations = Members(listed(x) for x in full)
         self._grid = geo.Grid(self._locations)
         self._neighbour_cache: dict[tuple[str, str], tuple[Location, ...]] = {}
         self._unrestricted = all(not x.services for x in self._locations)
@@ -144,14 +150,14 @@ class DatabaseSource(_Published):
     def locations(self) -> Members:
         if self._locations is None:
             rows = queries.published_locations(self._session)
-            self._locations = Members(self.adjust(r.to_core()) for r in rows)
+            self._locations = Members(listed(self.adjust(r.to_core())) for r in rows)
         return self._locations
 
     def in_state(self, code: str) -> Members:
         if self._locations is not None:
             return super().in_state(code)
         rows = queries.published_locations(self._session, code)
-        return self._once(("state", code), lambda: [self.adjust(r.to_core()) for r in rows])
+        return self._once(("state", code), lambda: [listed(self.adjust(r.to_core())) for r in rows])
 
     def location(self, slug: str) -> Location | None:
         row = queries.location_by_slug(self._session, slug)
@@ -164,7 +170,7 @@ class DatabaseSource(_Published):
         key = (latitude, longitude, radius)
         if key not in self._boxes:
             rows = queries.published_in_box(self._session, latitude, longitude, radius)
-            self._boxes[key] = [self.adjust(r.to_core()) for r in rows]
+            self._boxes[key] = [listed(self.adjust(r.to_core())) for r in rows]
         return self._boxes[key]
 
     def photos(self, location_slug: str) -> tuple[Photo, ...]:

@@ -203,6 +203,38 @@ class PageState(Base):
 ROLES = ("editor", "admin")
 
 
+class PageDependency(Base):
+    """One thing a page reads (a clinic, a service, a member list, a map cell), so that a
+    change names the pages it affects without walking all pages."""
+
+    __tablename__ = "page_dependencies"
+    __table_args__ = (Index("ix_page_dependencies_path", "path"),)
+
+    token: Mapped[str] = mapped_column(String(200), primary_key=True)
+    path: Mapped[str] = mapped_column(String(300), primary_key=True)
+
+
+class DependencyMark(Base):
+    """The digest a shared input had when page state last read it (a clinic as lists and
+    neighbours show it, a service record, the site's settings), and where it was listed."""
+
+    __tablename__ = "dependency_marks"
+
+    token: Mapped[str] = mapped_column(String(200), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class PageChange(Base):
+    """A page added, changed or removed, in order: a static build applies the changes after
+    the last one it wrote."""
+
+    __tablename__ = "page_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    path: Mapped[str] = mapped_column(String(300))
+
+
 class User(Base):
     """A staff account; the password is stored only as a werkzeug hash."""
 

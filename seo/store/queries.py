@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, literal, literal_column, select
+from sqlalchemy import Connection, delete, func, insert, literal, literal_column, select
 from sqlalchemy.orm import Session, selectinload
 
 from seo.core import locations as core_locations
@@ -13,7 +13,10 @@ from seo.store.models import (
     INTRO_OPENING,
     AppointmentRequest,
     Change,
+    DependencyMark,
     Location,
+    PageChange,
+    PageDependency,
     PageOverride,
     PageState,
     Photo,
@@ -111,6 +114,110 @@ def page_state(session: Session, path: str) -> PageState | None:
 
 def page_states(session: Session) -> dict[str, PageState]:
     return {p.path: p for p in session.scalars(select(PageState))}
+
+
+IN_CHUNK = 500  # values per IN (...) list: well under every database's parameter limit
+
+
+def _chunks(values: Sequence, size: int = IN_CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def page_states_at(session: Session, paths: Sequence[str]) -> dict[str, PageState]:
+    found: dict[str, PageState] = {}
+    for part in _chunks(sorted(set(paths))):
+        stmt = select(PageState).where(PageState.path.in_(part))
+        found |= {p.path: p for p in session.scalars(stmt)}
+    return found
+
+
+# --- the dependency index of page state ---------------------------------------------
+
+
+def dependent_paths(session: Session, tokens: Sequence[str]) -> set[str]:
+    """The pages that read any of these inputs."""
+    found: set[str] = set()
+    for part in _chunks(sorted(set(tokens))):
+        stmt = select(PageDependency.path).where(PageDependency.token.in_(part)).distinct()
+        found.update(session.scalars(stmt))
+    return found
+
+
+def _insert_dependencies(session: Session, edges: dict[str, frozenset[str]]) -> None:
+    rows = [{"token": t, "path": path} for path, tokens in edges.items() for t in tokens]
+    for part in _chunks(rows, 20_000):
+        session.execute(insert(PageDependency), list(part))
+
+
+def set_dependencies(session: Session, edges: dict[str, frozenset[str]]) -> None:
+    """Replace what these pages read (an empty set for a page that is gone)."""
+    for part in _chunks(sorted(edges)):
+        session.execute(delete(PageDependency).where(PageDependency.path.in_(part)))
+    _insert_dependencies(session, edges)
+
+
+def replace_dependencies(session: Session, edges: dict[str, frozenset[str]]) -> None:
+    """The whole index anew: what every page reads."""
+    session.execute(delete(PageDependency))
+    _insert_dependencies(session, edges)
+
+
+def dependency_marks(session: Session, tokens: Sequence[str]) -> dict[str, DependencyMark]:
+    found: dict[str, DependencyMark] = {}
+    for part in _chunks(sorted(set(tokens))):
+        stmt = select(DependencyMark).where(DependencyMark.token.in_(part))
+        found |= {m.token: m for m in session.scalars(stmt)}
+    return found
+
+
+def set_marks(session: Session, marks: dict[str, tuple[str, str] | None]) -> None:
+    """Store (digest, note) per input; None removes the mark."""
+    for part in _chunks(sorted(marks)):
+        session.execute(delete(DependencyMark).where(DependencyMark.token.in_(part)))
+    rows = [{"token": t, "digest": m[0], "note": m[1]} for t, m in marks.items() if m]
+    for part in _chunks(rows, 20_000):
+        session.execute(insert(DependencyMark), list(part))
+
+
+def replace_marks(session: Session, prefix: str, marks: dict[str, tuple[str, str]]) -> None:
+    """Every mark whose token starts with `prefix`, anew."""
+    session.execute(delete(DependencyMark).where(DependencyMark.token.startswith(prefix)))
+    rows = [{"token": t, "digest": d, "note": n} for t, (d, n) in marks.items()]
+    for part in _chunks(rows, 20_000):
+        session.execute(insert(DependencyMark), list(part))
+
+
+def page_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(PageState)) or 0
+
+
+def log_page_changes(session: Session, paths: Sequence[str]) -> None:
+    if paths:
+        session.execute(insert(PageChange), [{"path": p} for p in paths])
+
+
+def last_page_change(session: Session) -> int:
+    return session.scalar(select(func.coalesce(func.max(PageChange.id), 0))) or 0
+
+
+def page_changes_after(session: Session, after: int) -> set[str]:
+    """The paths of pages added, changed or removed since change number `after`."""
+    return set(session.scalars(select(PageChange.path).where(PageChange.id > after)))
+
+
+def location_slugs(session: Session, ids: Sequence[int]) -> set[str]:
+    found: set[str] = set()
+    for part in _chunks(sorted(set(ids))):
+        found.update(session.scalars(select(Location.slug).where(Location.id.in_(part))))
+    return found
+
+
+def service_slugs_of(session: Session, ids: Sequence[int]) -> set[str]:
+    found: set[str] = set()
+    for part in _chunks(sorted(set(ids))):
+        found.update(session.scalars(select(Service.slug).where(Service.id.in_(part))))
+    return found
 
 
 def sitemap_groups(session: Session) -> list[tuple[str, int, datetime]]:

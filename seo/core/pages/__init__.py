@@ -60,6 +60,11 @@ def sitemap_group(ref: PageRef, inputs: object) -> str:
     return KINDS[ref.kind].sitemap(inputs)
 
 
+def depends(ref: PageRef, inputs: object) -> frozenset[tuple[str, str]]:
+    """What a page's inputs were read from (see PageKind.depends)."""
+    return KINDS[ref.kind].depends(inputs)
+
+
 def sitemap_images(ref: PageRef, inputs: object) -> tuple[str, ...]:
     """The paths of the images a page's sitemap entry lists."""
     return KINDS[ref.kind].images(inputs)

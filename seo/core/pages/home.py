@@ -62,4 +62,5 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: "locations",
+    depends=lambda given: frozenset({("list", "all"), ("services", "")}),
 )

@@ -13,6 +13,11 @@ from seo.core.pages.model import Members, Override, Page, Service, Site
 from seo.core.photos import Photo
 
 Key = tuple[str, ...]
+# One thing a page reads, as (what, which): ("clinic", slug) a clinic's own record, photos
+# and overrides; ("near", slug) a clinic as a neighbour link; ("cell", "i,j") a map square a
+# neighbour search covered; ("list", "all" | "state/MO" | "offering/<service>") a member
+# list; ("service", slug) a service and its article; ("services", "") the list of services.
+Dependency = tuple[str, str]
 
 
 class Source(Protocol):
@@ -58,7 +63,8 @@ class PageKind:
     """One kind of public page: its path, its pages, its inputs, its composer, its sitemap.
 
     `inputs` gathers everything `compose` reads into one frozen record; the record's digest
-    is the page's rebuild key, so equal keys mean equal bytes by construction."""
+    is the page's rebuild key, so equal keys mean equal bytes by construction. `depends`
+    names where that record came from, so a change finds the pages it affects."""
 
     name: str
     path: Callable[[Key], str]
@@ -66,5 +72,7 @@ class PageKind:
     inputs: Callable[[Source, Key], Any]  # None when no such page exists
     compose: Callable[[Any], Page]
     sitemap: Callable[[Any], str]  # the sitemap group of a page's inputs; "" for none
+    # What a page's inputs were read from: a change to any of them may change the page.
+    depends: Callable[[Any], frozenset[Dependency]]
     # Paths of the images its sitemap entry lists (Google's image extension).
     images: Callable[[Any], tuple[str, ...]] = no_images

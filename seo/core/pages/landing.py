@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seo.core import photos, schema_org, urls
+from seo.core import geo, photos, schema_org, urls
 from seo.core.articles import CompiledArticle, Question, fill
 from seo.core.hours import Closure, SpecialHours
 from seo.core.locations import Location
-from seo.core.pages.kind import Key, PageKind, Source
+from seo.core.pages.kind import Dependency, Key, PageKind, Source
 from seo.core.pages.model import (
     DESCRIPTION_MAX,
     DISCLAIMER,
@@ -127,6 +127,15 @@ def sitemap(given: Inputs) -> str:
     return "" if given.override and given.override.noindex else given.service.slug
 
 
+def depends(given: Inputs) -> frozenset[Dependency]:
+    """Its clinic and service, its neighbours, and the map squares whose clinics could
+    become neighbours."""
+    found = {("clinic", given.location.slug), ("service", given.service.slug)}
+    found |= {("near", n.slug) for n in given.neighbours}
+    found |= {("cell", c) for c in geo.covered_cells(given.location, given.neighbours)}
+    return frozenset(found)
+
+
 KIND = PageKind(
     name="landing",
     path=lambda key: urls.landing(*key),
@@ -134,4 +143,5 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=sitemap,
+    depends=depends,
 )

@@ -98,5 +98,6 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: "locations",
+    depends=lambda given: frozenset({("clinic", given.location.slug), ("services", "")}),
     images=sitemap_images,
 )

@@ -59,4 +59,5 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: "locations",
+    depends=lambda given: frozenset({("list", "all"), ("services", "")}),
 )

@@ -79,4 +79,7 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: given.service.slug,
+    depends=lambda given: frozenset(
+        {("service", given.service.slug), ("list", f"offering/{given.service.slug}")}
+    ),
 )

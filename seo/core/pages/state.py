@@ -69,4 +69,5 @@ KIND = PageKind(
     inputs=inputs,
     compose=compose,
     sitemap=lambda given: "locations",
+    depends=lambda given: frozenset({("list", f"state/{given.state}")}),
 )

@@ -1,0 +1,266 @@
+"""The dependency index: a save refreshes only the pages it affects, and the page state it
+leaves equals what a walk of every page gives."""
+
+import csv
+import io
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import NEW_CLINIC
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from seo.core import pages
+from seo.core.locations import COLUMNS
+from seo.services import build, build_folder, dependencies, page_state
+from seo.services.articles import replace_article
+from seo.services.locations import import_locations, save_location
+from seo.services.overrides import save_override
+from seo.services.sources import Catalog
+from seo.store import queries
+from seo.store.db import get_engine
+from seo.store.models import DependencyMark, PageDependency, PageState
+
+SERVICE = "neuropathic-pain-treatment"
+
+
+def edit(session: Session, which: str, **changes) -> None:
+    row = queries.location_by_slug(session, which)
+    save_location(session, row, replace(row.to_core(), **changes), "test", "update")
+
+
+def intro_edit(session):
+    edit(session, "kirkwood-mo", intro=queries.location_by_slug(session, "kirkwood-mo").intro + " ")
+
+
+def moved(session):
+    # From Kirkwood to beside Columbia: new neighbours there, gone from those near St. Louis.
+    edit(session, "kirkwood-mo", latitude=38.95, longitude=-92.33)
+
+
+def renamed(session):
+    edit(session, "kirkwood-mo", slug="kirkwood-west-mo")
+
+
+def retired(session):
+    edit(session, "kirkwood-mo", status="retired", redirect_to="chesterfield-mo")
+
+
+def new_clinic(session):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow({**NEW_CLINIC, "slug": "webster-groves-mo", "latitude": "38.5925"})
+    report = import_locations(session, out.getvalue())
+    assert report.ok, report.errors
+
+
+def article_edit(session):
+    service = queries.service_by_slug(session, SERVICE)
+    article = service.to_article()
+    first = article.sections[0]
+    sections = (replace(first, body=first.body + " One more sentence."), *article.sections[1:])
+    replace_article(session, service, replace(article, sections=sections), user="t", action="u")
+
+
+def override(session):
+    service = queries.service_by_slug(session, SERVICE)
+    location = queries.location_by_slug(session, "kirkwood-mo")
+    values = {"intro": "", "questions": "", "noindex": True, "excluded": False}
+    assert save_override(session, service, location, values, "test") == []
+
+
+def excluded(session):
+    service = queries.service_by_slug(session, SERVICE)
+    location = queries.location_by_slug(session, "kirkwood-mo")
+    values = {"intro": "", "questions": "", "noindex": False, "excluded": True}
+    assert save_override(session, service, location, values, "test") == []
+
+
+CHANGES = [intro_edit, moved, renamed, retired, new_clinic, article_edit, override, excluded]
+
+
+def snapshot(session: Session) -> dict:
+    rows = session.scalars(select(PageState))
+    return {r.path: (r.sitemap, r.fingerprint, r.inputs, r.images, r.changed_at) for r in rows}
+
+
+def index(session: Session) -> tuple[set, dict]:
+    edges = {(e.token, e.path) for e in session.scalars(select(PageDependency))}
+    marks = {m.token: (m.digest, m.note) for m in session.scalars(select(DependencyMark))}
+    marks.pop(page_state.SETTINGS)
+    return edges, marks
+
+
+def expected_index(session: Session) -> tuple[set, dict]:
+    """The index as a walk of every page declares it."""
+    catalog = Catalog(session)
+    edges = set()
+    for ref, path in page_state.placed(catalog):
+        found = pages.depends(ref, pages.gather(catalog, ref))
+        edges |= {(token, path) for token in dependencies.texts(found)}
+    marks = {**dependencies.clinic_marks(catalog), **dependencies.service_marks(catalog)}
+    return edges, marks
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_refresh_by_index_equals_a_walk_of_every_page(app, change):
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        change(session)
+        after_save = snapshot(session)
+        assert index(session) == expected_index(session)
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        # A session that noted no change walks every page.
+        assert page_state.refresh(session) == (0, 0)
+        assert snapshot(session) == after_save
+
+
+def test_a_save_looks_at_the_pages_it_affects_only(app, monkeypatch):
+    gathered = []
+    real = pages.gather
+
+    def counting(source, ref):
+        gathered.append(ref)
+        return real(source, ref)
+
+    monkeypatch.setattr(pages, "gather", counting)
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        intro_edit(session)
+    refreshed = {r for r in gathered if r.key and r.key[-1] == "kirkwood-mo"}
+    assert {r.kind for r in refreshed} == {"location", "landing"}
+    # The gate audits a few neighbours; the refresh itself reads the clinic's own pages.
+    assert not [r for r in gathered if r.kind in ("home", "locations", "state", "service")]
+
+
+@pytest.mark.parametrize(
+    ("change", "affected", "unaffected"),
+    [
+        (intro_edit, {"/locations/kirkwood-mo/"}, {"/locations/", "/locations/mo/"}),
+        (moved, {"/locations/mo/", f"/{SERVICE}/columbia-mo/"}, {"/locations/in/"}),
+        (retired, {"/locations/", f"/{SERVICE}/chesterfield-mo/"}, {"/locations/il/"}),
+        (article_edit, {f"/{SERVICE}/", f"/{SERVICE}/chesterfield-mo/"}, {"/locations/"}),
+    ],
+    ids=["intro", "moved", "retired", "article"],
+)
+def test_a_change_names_the_pages_it_affects(app, change, affected, unaffected):
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        before = snapshot(session)
+        change(session)
+        after = snapshot(session)
+    moved_pages = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    assert affected <= moved_pages
+    assert not unaffected & moved_pages
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of a build (its manifest aside): bytes and inode."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_ino)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != build.MANIFEST
+    }
+
+
+def change_and_build(app, change, out: Path) -> build.BuildReport:
+    with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
+        change(session)
+    with app.app_context():
+        return build.build_site(out, workers=1)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda c: c.__name__)
+def test_a_rebuild_writes_exactly_the_changed_pages(app, tmp_path, change):
+    assert_rebuild_equals_a_fresh_build(app, tmp_path, change)
+
+
+@pytest.mark.parametrize("change", [intro_edit, new_clinic, retired], ids=lambda c: c.__name__)
+def test_a_rebuild_keeps_many_sitemap_files_right(app, tmp_path, change):
+    app.config["SITEMAP_URL_LIMIT"] = 4  # entries move between files
+    assert_rebuild_equals_a_fresh_build(app, tmp_path, change)
+    assert len(list((tmp_path / "fresh" / "sitemaps").iterdir())) > 5
+
+
+def assert_rebuild_equals_a_fresh_build(app, tmp_path, change) -> None:
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    before = tree(out)
+    report = change_and_build(app, change, out)
+    after = tree(out)
+    assert out.readlink() == Path(".site.builds") / out.resolve().name  # updated in place
+    pages_before = {p for p in before if p.endswith("index.html")}
+    pages_after = {p for p in after if p.endswith("index.html")}
+    written = {p for p in pages_after if p not in before or before[p][1] != after[p][1]}
+    differ = {p for p in pages_after if p not in before or before[p][0] != after[p][0]}
+    assert written == differ and written
+    assert report.written == len(written)
+    assert report.removed == len(pages_before - pages_after)
+    with app.app_context():
+        build.build_site(tmp_path / "fresh", workers=1)
+    fresh = tree(tmp_path / "fresh")
+    assert {p: b for p, (b, _i) in after.items()} == {p: b for p, (b, _i) in fresh.items()}
+
+
+def test_nothing_changed_writes_nothing(app, tmp_path):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+        before = tree(out)
+        report = build.build_site(out, workers=1)
+    assert (report.written, report.unchanged) == (0, report.pages)
+    assert tree(out) == before
+
+
+@pytest.mark.parametrize("moved", [0, 1, 3])
+def test_a_build_stopped_while_applying_its_journal_is_rolled_forward(
+    app, tmp_path, monkeypatch, moved
+):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    real = os.replace
+    calls = {"n": 0}
+
+    def stopping(source, target):
+        if Path(target).parent.name != build_folder.JOURNAL:  # the plan's own rename passes
+            calls["n"] += 1
+            if calls["n"] > moved:
+                raise KeyboardInterrupt  # the process stops here
+        return real(source, target)
+
+    monkeypatch.setattr(build_folder.os, "replace", stopping)
+    with pytest.raises(KeyboardInterrupt):
+        change_and_build(app, retired, out)
+    monkeypatch.setattr(build_folder.os, "replace", real)
+    assert (tmp_path / ".site.builds" / build_folder.JOURNAL / build_folder.PLAN).exists()
+    with app.app_context():
+        report = build.build_site(out, workers=1)  # rolls the journal forward first
+        build.build_site(tmp_path / "fresh", workers=1)
+    assert report.written == 0
+    assert not (tmp_path / ".site.builds" / build_folder.JOURNAL).exists()
+    fresh = {p: b for p, (b, _i) in tree(tmp_path / "fresh").items()}
+    assert {p: b for p, (b, _i) in tree(out).items()} == fresh
+
+
+def test_a_build_stopped_before_its_journal_commits_is_rolled_back(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    before = tree(out)
+
+    def stopping(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_folder.Journal, "abandon", lambda self: None)  # as if killed
+    monkeypatch.setattr(build_folder.Journal, "commit", stopping)
+    with pytest.raises(KeyboardInterrupt):
+        change_and_build(app, moved, out)
+    assert any((tmp_path / ".site.builds" / build_folder.JOURNAL).iterdir())
+    monkeypatch.undo()
+    assert tree(out) == before
+    with app.app_context():
+        report = build.build_site(out, workers=1)
+    assert report.written > 0
+    assert not (tmp_path / ".site.builds" / build_folder.JOURNAL).exists()
