@@ -359,6 +359,7 @@ def compose(site: Site, services: Sequence[Service], answer: Answer, problem: st
         ),
         graph={},
         noindex=True,
+        language=site.language,
         data={
             "finder": finder(services, answer.search),
             "answer": answer,

@@ -62,8 +62,8 @@ def page_file(root: Path, path: str) -> Path:
     return Path(os.path.join(root, path[1:], "index.html"))
 
 
-# path, sitemap group, fingerprint, written, inputs, sitemap images
-Result = tuple[str, str, str, bool, str, str]
+# path, sitemap group, fingerprint, written, inputs, sitemap images, language versions
+Result = tuple[str, str, str, bool, str, str, str]
 
 
 def _link_old(job: _Job, path: str, target: Path) -> bool:
@@ -88,7 +88,8 @@ def _render_chunk(span: tuple[int, int]) -> list[Result]:
         if known and known[0] == item.key and _link_old(job, item.path, target):
             # Same inputs, same bytes: not even composed.
             images = page_state.sitemap_images(item)
-            out.append((item.path, known[2], known[1], False, item.key, images))
+            versions = page_state.sitemap_alternates(item)
+            out.append((item.path, known[2], known[1], False, item.key, images, versions))
             continue
         _page, body, state = page_state.render(item)
         reused = bool(known) and known[1] == state.fingerprint
@@ -96,7 +97,15 @@ def _render_chunk(span: tuple[int, int]) -> list[Result]:
         if not reused:
             target.write_bytes(body)
         out.append(
-            (item.path, state.sitemap, state.fingerprint, not reused, item.key, state.images)
+            (
+                item.path,
+                state.sitemap,
+                state.fingerprint,
+                not reused,
+                item.key,
+                state.images,
+                state.alternates,
+            )
         )
     return out
 
@@ -161,7 +170,7 @@ def build_site(
                 results = _render_all(job, workers or os.cpu_count() or 1, progress)
                 page_state.save(
                     session,
-                    (page_state.Rendered(p, g, f, k, i) for p, g, f, _w, k, i in results),
+                    (page_state.Rendered(p, g, f, k, i, a) for p, g, f, _w, k, i, a in results),
                     complete=True,
                 )
                 session.commit()
@@ -174,7 +183,7 @@ def build_site(
             static = Path(current_app.static_folder or "")
             if static.is_dir():
                 shutil.copytree(static, new / "static")
-            paths = {path: [key, digest, group] for path, group, digest, _w, key, _i in results}
+            paths = {path: [key, digest, group] for path, group, digest, _w, key, *_ in results}
             (new / MANIFEST).write_text(json.dumps(paths, sort_keys=True), encoding="utf-8")
             report.pages = len(results)
             report.written = sum(1 for r in results if r[3])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,15 +15,18 @@ from markupsafe import Markup
 
 from seo.core import pages
 from seo.core.articles import CompiledArticle, compile_article
-from seo.core.pages.model import Page, Site
+from seo.core.pages.model import Page, Site, language_name, og_locale
 from seo.core.schema_org import script_json
 from seo.store import models
 
-_compiled: dict[tuple[str, str, str], CompiledArticle] = {}
+_compiled: dict[tuple[str, int, str, str], CompiledArticle] = {}
 
 
 def current_site() -> Site:
-    return Site(current_app.config["SITE_URL"], current_app.config["BRAND_NAME"])
+    language = current_app.config["SITE_LANGUAGE"]
+    return Site(
+        current_app.config["SITE_URL"], current_app.config["BRAND_NAME"], language, language
+    )
 
 
 def today() -> date:
@@ -30,11 +34,11 @@ def today() -> date:
     return current_app.config.get("TODAY") or date.today()
 
 
-def compiled(service: models.Service) -> CompiledArticle:
-    """A service's article, compiled once per version."""
+def compiled(service: models.Service | models.Translation) -> CompiledArticle:
+    """A service's article (or its translation), compiled once per version."""
     # updated_at has one-second precision: the content itself keeps quick edits apart.
     content = hashlib.sha256(repr(service.to_article()).encode()).hexdigest()
-    key = (service.slug, service.updated_at.isoformat(), content)
+    key = (service.__tablename__, service.id, service.updated_at.isoformat(), content)
     if key not in _compiled:
         if len(_compiled) > 256:
             _compiled.clear()
@@ -44,10 +48,14 @@ def compiled(service: models.Service) -> CompiledArticle:
 
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
+    site = replace(current_site(), language=page.language)
     html = render_template(
         f"public/{page.kind}.html",
         page=page,
-        site=current_site(),
+        site=site,
+        urls=site.urls,  # links to pages in the page's own language
+        og_locale=og_locale,
+        language_name=language_name,
         jsonld=Markup(script_json(page.graph)),
     )
     return html.encode("utf-8")

@@ -19,6 +19,7 @@ from seo.store.models import (
     Photo,
     Service,
     SlugRedirect,
+    Translation,
     Upload,
     User,
 )
@@ -38,6 +39,21 @@ def service_by_slug(session: Session, slug: str) -> Service | None:
 
 def service_slugs(session: Session) -> list[str]:
     return list(session.scalars(select(Service.slug).order_by(Service.slug)))
+
+
+def translations(session: Session, published_only: bool = True) -> Sequence[Translation]:
+    """Services' articles in other languages, by service position then language."""
+    stmt = select(Translation).join(Translation.service).options(selectinload(Translation.service))
+    if published_only:
+        stmt = stmt.where(Service.status == "published")
+    return session.scalars(stmt.order_by(Service.position, Translation.language)).all()
+
+
+def translation(session: Session, service_id: int, language: str) -> Translation | None:
+    stmt = select(Translation).where(
+        Translation.service_id == service_id, Translation.language == language
+    )
+    return session.scalars(stmt).one_or_none()
 
 
 def location_by_slug(session: Session, slug: str) -> Location | None:
@@ -132,9 +148,10 @@ def _chunk_filter(stmt, sitemap: str, start: str, end: str | None):
 
 def sitemap_rows(
     session: Session, sitemap: str, start: str, end: str | None
-) -> Iterator[tuple[str, datetime, str]]:
-    """(path, changed_at, images) of one sitemap chunk, by key range, streamed in batches."""
-    columns = select(PageState.path, PageState.changed_at, PageState.images)
+) -> Iterator[tuple[str, datetime, str, str]]:
+    """(path, changed_at, images, alternates) of one sitemap chunk, by key range, streamed
+    in batches."""
+    columns = select(PageState.path, PageState.changed_at, PageState.images, PageState.alternates)
     stmt = _chunk_filter(columns, sitemap, start, end)
     yield from session.execute(stmt.order_by(PageState.path).execution_options(yield_per=5000))
 

@@ -48,6 +48,19 @@ class Source(Protocol):
         """A location's photos in the order staff gave them."""
         ...
 
+    def languages(self) -> Sequence[str]:
+        """The site's languages: the default first, then every language a published
+        service has an article in."""
+        ...
+
+    def in_language(self, language: str) -> Source:
+        """The same content as pages in `language` read it: only what is written in it."""
+        ...
+
+
+def always(source: Source, key: Key) -> bool:
+    return True
+
 
 def no_images(inputs: Any) -> tuple[str, ...]:
     return ()
@@ -66,5 +79,7 @@ class PageKind:
     inputs: Callable[[Source, Key], Any]  # None when no such page exists
     compose: Callable[[Any], Page]
     sitemap: Callable[[Any], str]  # the sitemap group of a page's inputs; "" for none
+    # Whether the page exists, cheaper than gathering its inputs (for hreflang versions).
+    exists: Callable[[Source, Key], bool] = always
     # Paths of the images its sitemap entry lists (Google's image extension).
     images: Callable[[Any], tuple[str, ...]] = no_images
