@@ -38,8 +38,8 @@ def _moved(
 
     def target_path(target: models.Location) -> str:
         if service_slug and source.adjust(target.to_core()).offers(service_slug):
-            return urls.landing(service_slug, target.slug)
-        return urls.location(target.slug)
+            return urls.in_language(urls.landing(service_slug, target.slug), ref.language)
+        return urls.in_language(urls.location(target.slug), ref.language)
 
     row = queries.location_by_slug(session, ref.key[-1])
     if row is None:
