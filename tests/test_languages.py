@@ -279,3 +279,72 @@ def test_a_spanish_intro_edit_moves_only_spanish_and_linked_pages(app):
     assert "/es/neuropathic-pain-treatment/chesterfield-mo/" in moved
     assert not any(p.startswith("/ketamine") for p in moved)
     assert "/neuropathic-pain-treatment/chesterfield-mo/" not in moved
+
+
+# --- admin -------------------------------------------------------------------------------
+
+
+def test_admin_lists_each_services_languages_and_marks_stale_ones(app, client, staff):
+    html = client.get("/admin/services/").get_data(as_text=True)
+    assert "<code>es</code> current" in html
+    assert "/admin/services/ketamine-infusion-therapy/es/" in html  # missing: a link to write it
+    assert "<code>es</code> missing" in html
+    with app.app_context(), Session(get_engine()) as session:
+        service = session.scalars(select(Service).where(Service.slug == SERVICE)).one()
+        service.updated_at += timedelta(days=3)
+        session.commit()
+    assert "<code>es</code> stale" in client.get("/admin/services/").get_data(as_text=True)
+    editor = client.get(f"/admin/services/{SERVICE}/es/").get_data(as_text=True)
+    assert "Stale: the original was edited" in editor
+
+
+def test_admin_edits_a_translation_beside_the_original(app, client, staff):
+    path = f"/admin/services/{SERVICE}/es/"
+    editor = client.get(path)
+    assert editor.status_code == 200
+    html = editor.get_data(as_text=True)
+    assert "Neuropathic Pain Treatment: Understanding Nerve Pain" in html  # the original
+    tree = lxml.html.fromstring(editor.data)
+    data = {
+        field.get("name"): field.get("value") or field.text or ""
+        for field in tree.xpath('//form[@aria-labelledby="translation-title"]//*[@name]')
+    }
+    assert data["title_pattern"] == "Dolor neuropático en {city}, {state} | {location_name}"
+    data["heading_pattern"] = "Dolor de nervios en {city}, {state}"
+    assert client.post(path, data=data).status_code == 302
+    page = lxml.html.fromstring(client.get(SPANISH_LANDING).data)
+    assert page.xpath("//h1/text()") == ["Dolor de nervios en Florissant, MO"]
+    # A translation without its title pattern is refused, naming it; nothing changes.
+    refused = client.post(path, data={**data, "title_pattern": "", "heading_pattern": "X"})
+    assert refused.status_code == 422
+    assert "title_pattern: is required" in refused.get_data(as_text=True)
+    page = lxml.html.fromstring(client.get(SPANISH_LANDING).data)
+    assert page.xpath("//h1/text()") == ["Dolor de nervios en Florissant, MO"]
+
+
+def test_the_location_form_has_an_intro_per_language(app, client, staff):
+    with app.app_context(), Session(get_engine()) as session:
+        row = session.scalars(select(Location).where(Location.slug == "kirkwood-mo")).one()
+        row_id = row.id
+    path = f"/admin/locations/{row_id}/"
+    tree = lxml.html.fromstring(client.get(path).data)
+    (label,) = tree.xpath('//label[@for="intro_es"]/text()')
+    assert label == "Introduction in Español (es)"
+    data = {
+        field.get("name"): field.get("value") or field.text or ""
+        for field in tree.xpath("//form//input[@name] | //form//textarea[@name]")
+        if field.get("type") not in ("checkbox", "submit")
+    }
+    data["state"] = "MO"
+    data["status"] = "published"
+    data["intro_es"] = (
+        "La clínica de Kirkwood está en Kirkwood Road, frente a la estación de tren, con "
+        "estacionamiento detrás del edificio y rampa en la entrada principal. El equipo atiende "
+        "en español los lunes y miércoles, y la fisioterapeuta trabaja aquí los viernes. Hay una "
+        "sala de espera tranquila para quien la necesite y agua fresca para todos."
+    )
+    response = client.post(path, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert client.get("/es/locations/kirkwood-mo/").status_code == 200
+    body = client.get("/es/neuropathic-pain-treatment/kirkwood-mo/").get_data(as_text=True)
+    assert "La clínica de Kirkwood" in body

@@ -268,6 +268,14 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, text[match.end() :]
 
 
+def write_markdown(article: Article) -> str:
+    """An article as the Markdown `parse_markdown` reads back into the same article."""
+    parts = [f"# {article.title}", article.intro]
+    for section in article.sections:
+        parts += ["#" * section.level + " " + section.heading, section.body]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
 def parse_article(text: str) -> Article:
     """Parse an article in either layout and check its placeholders."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -77,9 +77,26 @@ def import_translation(
     row = queries.translation(session, service.id, language)
     kept = {name: getattr(row, name) for name in TRANSLATED_FIELDS} if row is not None else {}
     fields = {name: given.get(name) or kept.get(name, "") for name in TRANSLATED_FIELDS}
+    put_translation(session, service, language, fields, article, user, override, "import")
+    return article
+
+
+def put_translation(
+    session: Session,
+    service: models.Service,
+    language: str,
+    fields: dict[str, str],
+    article: Article,
+    user: str,
+    override: gate.Override | None = None,
+    action: str = "update",
+) -> None:
+    """Check and save a service's article in a language, record it in history, gate the
+    pages it puts live, refresh page state, commit; raise ArticleError or gate.Refused."""
     problems = check_translation(language, fields, article)
     if problems:
         raise ArticleError(problems)
+    row = queries.translation(session, service.id, language)
     before = snapshot(row) if row is not None else None
     if row is None:
         row = models.Translation(service=service, language=language)
@@ -92,7 +109,7 @@ def import_translation(
         entity="translation",
         entity_id=row.id,
         label=f"{service.slug} ({language})",
-        action="import",
+        action=action,
         before=before,
         after=snapshot(row),
     )
@@ -100,7 +117,6 @@ def import_translation(
     source = DatabaseSource(session)
     refs = gate.service_pages(source, session, service.slug, language) if live else []
     gate.commit(session, refs, override, entity="service", row=service)
-    return article
 
 
 def save_translation(row: models.Translation, fields: dict[str, str], article: Article) -> None:
@@ -130,18 +146,28 @@ def load_translations(session: Session, content_dir: Path) -> int:
     for path in sorted((content_dir / "translations").glob("*/*.md")):
         text = path.read_text(encoding="utf-8")
         try:
-            import_translation(session, path.stem, path.parent.name, text, user="init")
+            import_translation(session, path.stem, path.parent.name, text)
         except ArticleError as exc:
             raise ArticleError([f"{path.name}: {p}" for p in exc.problems]) from None
         count += 1
     return count
 
 
-def versions(session: Session, service: models.Service) -> list[Version]:
-    """The service's article in each language: the original, then each translation."""
-    found = [Version(default_language(), "original", f"{service.updated_at:%Y-%m-%d}")]
-    for row in queries.translations(session, published_only=False):
-        if row.service_id == service.id:
-            state = "stale" if row.updated_at < service.updated_at else "current"
-            found.append(Version(row.language, state, f"{row.updated_at:%Y-%m-%d}"))
+def languages(session: Session, services: list[models.Service]) -> dict[str, list[Version]]:
+    """Each service's article in every language of the site: the original, then per other
+    language "current", "stale" (edited before the original) or "missing"."""
+    rows = queries.translations(session, published_only=False)
+    others = sorted({row.language for row in rows} - {default_language()})
+    written = {(row.service_id, row.language): row for row in rows}
+    found: dict[str, list[Version]] = {}
+    for service in services:
+        versions = [Version(default_language(), "original", f"{service.updated_at:%Y-%m-%d}")]
+        for language in others:
+            row = written.get((service.id, language))
+            if row is None:
+                versions.append(Version(language, "missing", ""))
+            else:
+                state = "stale" if row.updated_at < service.updated_at else "current"
+                versions.append(Version(language, state, f"{row.updated_at:%Y-%m-%d}"))
+        found[service.slug] = versions
     return found

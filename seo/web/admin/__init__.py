@@ -18,6 +18,7 @@ from seo.web.admin import (  # noqa: F401 (imported for their routes)
     quality,
     requests,
     signin,
+    translations,
 )
 from seo.web.admin.blueprint import bp
 

@@ -8,20 +8,25 @@ from flask import flash, redirect, render_template, request, url_for
 
 from seo.core.articles import Section, compile_article
 from seo.core.urls import PageRef
-from seo.services import gate, lookup, rendering
+from seo.services import gate, lookup, rendering, translations
 from seo.services.articles import PATTERNS, ArticleDraft, check_article, save_service
 from seo.store import models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
-from seo.web.admin.forms import ArticleForm
+from seo.web.admin.forms import ArticleForm, LanguageForm
 from seo.web.admin.gating import flash_blockers, override
 from seo.web.admin.lookups import service_or_404, staff_email
 
 
 @bp.route("/services/")
 def services():
+    db = get_session()
+    rows = queries.services(db, published_only=False)
     return render_template(
-        "admin/services.html", services=queries.services(get_session(), published_only=False)
+        "admin/services.html",
+        services=rows,
+        languages=translations.languages(db, rows),
+        language_form=LanguageForm(),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -20,7 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from seo.core.locations import STATE_NAMES, STATUSES
+from seo.core.locations import STATE_NAMES, STATUSES, intro_column
+from seo.core.pages.model import language_name
 from seo.core.timezones import US_TIME_ZONES
 
 
@@ -96,6 +99,19 @@ class LocationForm(FlaskForm):
         return cells
 
 
+def location_form(languages: Sequence[str]) -> LocationForm:
+    """The location form with an introduction field for each language but the default."""
+    fields = {
+        intro_column(language): TextAreaField(
+            f"Introduction in {language_name(language)} ({language})",
+            description="The paragraph written in this language; the clinic's pages in "
+            f"{language_name(language)} exist only with it.",
+        )
+        for language in languages
+    }
+    return type("LocationFormInLanguages", (LocationForm,), fields)()
+
+
 class RetireForm(FlaskForm):
     redirect_to = StringField(
         "Successor location (optional)",
@@ -153,6 +169,30 @@ class ArticleForm(FlaskForm):
     article_intro = TextAreaField("Introduction (Markdown)")
     sections = FieldList(FormField(SectionForm), min_entries=0)
     preview_location = StringField("Preview for location (slug)", validators=[Optional()])
+
+
+class TranslationForm(FlaskForm):
+    """A service's article in another language, written beside the original."""
+
+    name = StringField("Service name", validators=[Length(max=200)])
+    heading_pattern = StringField("H1 pattern", validators=[Length(max=300)])
+    title_pattern = StringField("Title pattern", validators=[Length(max=300)])
+    description_pattern = StringField("Description pattern", validators=[Length(max=500)])
+    keyword_pattern = StringField("Keyword pattern", validators=[Length(max=300)])
+    summary = TextAreaField("Summary (shown on the home page)")
+    article = TextAreaField(
+        "Article (Markdown)",
+        description="# Title, then ## Section headings; placeholders such as {{ city }} as in "
+        "the original.",
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = StringField(
+        "Language code",
+        validators=[DataRequired(), Length(min=2, max=2)],
+        description="Two letters (ISO 639-1), e.g. es for Spanish, fr for French.",
+    )
 
 
 class OverrideForm(FlaskForm):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
-from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES
+from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, intro_column
 from seo.core.timezones import zone_for
 from seo.services import gate
 from seo.services.locations import check_location, save_location
@@ -14,7 +14,7 @@ from seo.store import history, models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
 from seo.web.admin.filters import PER_PAGE, ListArgs
-from seo.web.admin.forms import LocationForm, RetireForm
+from seo.web.admin.forms import LocationForm, RetireForm, location_form
 from seo.web.admin.gating import flash_blockers, override
 from seo.web.admin.lookups import location_or_404, staff_email
 
@@ -70,8 +70,15 @@ def locations():
     )
 
 
-def _location_form(form: LocationForm) -> LocationForm:
-    form.services.choices = [SelectChoice(s, s) for s in queries.service_slugs(get_session())]
+def _location_form(row: models.Location | None = None) -> LocationForm:
+    """The form, with an introduction field per language: each language a service has an
+    article in, and each the clinic has an intro in."""
+    db = get_session()
+    default = current_app.config["SITE_LANGUAGE"]
+    languages = {t.language for t in queries.translations(db, published_only=False)}
+    languages |= {language for language, _text in (row.intros if row is not None else ())}
+    form = location_form(sorted(languages - {default}))
+    form.services.choices = [SelectChoice(s, s) for s in queries.service_slugs(db)]
     return form
 
 
@@ -86,7 +93,7 @@ def _show_errors(form: LocationForm, errors) -> None:
 @bp.route("/locations/new", methods=["GET", "POST"])
 def location_new():
     db = get_session()
-    form = _location_form(LocationForm())
+    form = _location_form()
     if request.method == "GET":
         form.status.data = "draft"
     if form.validate_on_submit():
@@ -119,6 +126,8 @@ def _fill(form: LocationForm, row: models.Location) -> None:
         form.time_zone.data = ""
     form.services.data = list(row.to_core().services)
     form.version.data = str(row.version)
+    for language, text in row.intros:
+        form[intro_column(language)].data = text
 
 
 def _conflict(form: LocationForm, row: models.Location):
@@ -157,7 +166,7 @@ def _conflict(form: LocationForm, row: models.Location):
 def location_edit(location_id: int):
     db = get_session()
     row = location_or_404(location_id)
-    form = _location_form(LocationForm())
+    form = _location_form(row)
     if request.method == "GET":
         _fill(form, row)
     elif form.validate_on_submit():
