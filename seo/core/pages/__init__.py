@@ -87,9 +87,7 @@ def digest(inputs: object, version: str) -> str:
 
 def compose(ref: PageRef, given: Localized) -> Page:
     page = KINDS[ref.kind].compose(given.inputs)
-    site = given.site
-    versions = tuple((code, site.absolute(path)) for code, path in alternates(given))
-    return replace(page, language=site.language, alternates=versions)
+    return replace(page, language=given.site.language, alternates=alternates(given))
 
 
 def sitemap_group(ref: PageRef, given: Localized) -> str:

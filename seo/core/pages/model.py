@@ -144,8 +144,8 @@ class Page:
     data: dict = field(default_factory=dict)
     preview: bool = False  # a staff preview: noindex, with a banner; otherwise the same bytes
     language: str = "en"
-    # Every language version of the page, itself included, as (hreflang, absolute URL),
-    # x-default last; empty when the page exists in one language only.
+    # Every language version of the page, itself included, as (hreflang, path), x-default
+    # last; empty when the page exists in one language only.
     alternates: tuple[tuple[str, str], ...] = ()
 
 
