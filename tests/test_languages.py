@@ -345,3 +345,37 @@ def test_the_location_form_has_an_intro_per_language(app, client, staff):
     assert client.get("/es/locations/kirkwood-mo/").status_code == 200
     body = client.get("/es/neuropathic-pain-treatment/kirkwood-mo/").get_data(as_text=True)
     assert "La clínica de Kirkwood" in body
+
+
+def test_a_copied_spanish_intro_is_refused_naming_its_column(runner, tmp_path):
+    out = tmp_path / "export.csv"
+    assert runner.invoke(args=["seo", "export-locations", str(out)]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    florissant = next(r for r in rows if r["slug"] == "florissant-mo")
+    number = next(n for n, r in enumerate(rows, start=2) if r["slug"] == "st-louis-mo")
+    rows[number - 2]["intro_es"] = florissant["intro_es"]
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = runner.invoke(args=["seo", "import-locations", str(out)])
+    assert result.exit_code == 1
+    assert f"row {number}, column intro_es: near-duplicate-page:" in result.stderr
+    assert "(on /es/neuropathic-pain-treatment/st-louis-mo/)" in result.stderr
+
+
+def test_clinics_whose_intro_in_a_language_opens_alike_are_found(app):
+    from seo.store import queries
+
+    with app.app_context(), Session(get_engine()) as session:
+        row = session.scalars(select(Location).where(Location.slug == "florissant-mo")).one()
+        intro = row.intros[0][1]
+        found = queries.locations_opening_alike_in(session, "es", intro + " Y algo más.")
+        assert [r.slug for r in found] == ["florissant-mo"]
+        assert queries.locations_opening_alike_in(session, "fr", intro) == []
+        assert queries.locations_opening_alike_in(session, "es", "Nuestra_consulta%") == []
+        # JSON escapes (quotes, line breaks) are matched as stored.
+        row.intros = (("es", 'La "clínica" de\nFlorissant. ' * 10),)
+        session.commit()
+        alike = queries.locations_opening_alike_in(session, "es", 'La "clínica" de\nFlorissant.')
+        assert [r.slug for r in alike] == ["florissant-mo"]

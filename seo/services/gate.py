@@ -91,7 +91,11 @@ def _comparisons(
         if location is None:
             continue
         others = [n.slug for n in source.neighbours(service_slug, location)] + sample
-        if location.intro:
+        if ref.language and location.intro_in(ref.language):
+            intro = location.intro_in(ref.language)
+            alike = queries.locations_opening_alike_in(session, ref.language, intro)
+            others += [r.slug for r in alike]
+        elif location.intro:
             others += [r.slug for r in queries.locations_opening_alike(session, location.intro)]
         found += [PageRef("landing", (service_slug, x), ref.language) for x in others if x != slug]
     return list(dict.fromkeys(found))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, func, literal, literal_column, select
+from sqlalchemy import Connection, Text, func, literal, literal_column, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from seo.core import locations as core_locations
@@ -105,6 +106,19 @@ def locations_opening_alike(session: Session, intro: str, limit: int = 20) -> Se
     opening = literal_column(f"substr(locations.intro, 1, {INTRO_OPENING})")
     stmt = select(Location).where(opening == intro[:INTRO_OPENING], Location.status == "published")
     return session.scalars(stmt.order_by(Location.slug).limit(limit)).all()
+
+
+def locations_opening_alike_in(
+    session: Session, language: str, intro: str, limit: int = 20
+) -> Sequence[Location]:
+    """Published locations whose intro in `language` opens with the same words. A scan of
+    the stored intros: only a clinic with an intro in another language pays for it."""
+    opening = json.dumps(intro[:INTRO_OPENING], ensure_ascii=False)[1:-1]
+    opening = opening.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f'%"{language}": "{opening}%'
+    stored = type_coerce(Location.intros, Text)
+    stmt = select(Location).where(stored.like(pattern, escape="\\"), Location.status == "published")
+    return session.scalars(stmt.limit(limit)).all()
 
 
 def page_state(session: Session, path: str) -> PageState | None:
