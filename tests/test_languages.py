@@ -379,3 +379,71 @@ def test_clinics_whose_intro_in_a_language_opens_alike_are_found(app):
         session.commit()
         alike = queries.locations_opening_alike_in(session, "es", 'La "clínica" de\nFlorissant.')
         assert [r.slug for r in alike] == ["florissant-mo"]
+
+
+FRENCH_ARTICLE = """---
+name: Traitement de la douleur neuropathique
+heading_pattern: Traitement de la douleur neuropathique à {city}, {state}
+title_pattern: Douleur neuropathique à {city}, {state} | {location_name}
+description_pattern: Brûlures, fourmillements ou décharges ? {location_name} à {city}, {state} \
+cherche la cause de la douleur nerveuse et la traite.
+keyword_pattern: traitement douleur neuropathique {city} {state}
+---
+# La douleur neuropathique
+
+Une douleur qui vient des nerfs eux-mêmes, et non d'une blessure.
+
+## Les traitements
+
+Médicaments, soins locaux, kinésithérapie : on les combine et on les ajuste.
+"""
+FRENCH_INTRO = (
+    "Le cabinet de Florissant se trouve au deuxième étage d'un immeuble médical de North New "
+    "Florissant Road, à quelques minutes au nord de la I-270. Un ascenseur dessert tous les "
+    "étages et le parking est gratuit. La Dre Alvarez dirige une petite équipe, avec une "
+    "kinésithérapeute le mardi et le jeudi, et l'accueil se fait en anglais et en espagnol."
+)
+
+
+def test_a_third_language_is_data_only(runner, client, tmp_path):
+    article = tmp_path / "douleur.md"
+    article.write_text(FRENCH_ARTICLE, encoding="utf-8")
+    args = ["seo", "import-article", str(article), "--service", SERVICE, "--language", "fr"]
+    assert runner.invoke(args=args).exit_code == 0
+    assert client.get("/fr/neuropathic-pain-treatment/florissant-mo/").status_code == 404
+    out = tmp_path / "export.csv"
+    runner.invoke(args=["seo", "export-locations", str(out)])
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    for row in rows:
+        row["intro_fr"] = FRENCH_INTRO if row["slug"] == "florissant-mo" else ""
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = runner.invoke(args=["seo", "import-locations", str(out)])
+    assert result.stdout.strip() == "created 0, updated 1, unchanged 14, retired 0", result.output
+    page = client.get("/fr/neuropathic-pain-treatment/florissant-mo/")
+    assert page.status_code == 200
+    tree = lxml.html.fromstring(page.data)
+    assert tree.get("lang") == "fr"
+    assert "Le cabinet de Florissant" in page.get_data(as_text=True)
+    versions = hreflangs(page.data)
+    assert set(versions) == {"en", "es", "fr", "x-default"}
+    assert hreflangs(client.get(SPANISH_LANDING).data) == versions
+    names = tree.xpath('//nav[@class="languages"]//a/text()')
+    assert names == ["English", "Español", "Français"]
+    # The export now carries both intro columns and re-imports unchanged.
+    runner.invoke(args=["seo", "export-locations", str(out)])
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",intro_es,intro_fr")
+    result = runner.invoke(args=["seo", "import-locations", str(out)])
+    assert result.stdout.strip() == "created 0, updated 0, unchanged 15, retired 0"
+
+
+def test_site_language_must_be_a_language_code():
+    from seo.config import ConfigError, check
+
+    config = {"INDEXNOW_ENDPOINT": "https://api.indexnow.org/indexnow", "SITE_LANGUAGE": "en"}
+    check(config)
+    with pytest.raises(ConfigError, match="SITE_LANGUAGE='english'"):
+        check({**config, "SITE_LANGUAGE": "english"})
