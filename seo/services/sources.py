@@ -41,16 +41,16 @@ class _Published:
                 self._excluded.setdefault(location_slug, set()).add(service_slug)
         self._all_slugs = queries.service_slugs(session) if self._excluded else []
         self._members: dict[tuple[str, str], Members] = {}
-        self._translations: Translations = {}
+        self.translations: Translations = {}  # language -> service slug -> row
         for row in queries.translations(session):
-            self._translations.setdefault(row.language, {})[row.service.slug] = row
+            self.translations.setdefault(row.language, {})[row.service.slug] = row
         self._views: dict[str, InLanguage] = {}
 
     def languages(self) -> Sequence[str]:
-        return site_languages(self.site, self._translations)
+        return site_languages(self.site, self.translations)
 
     def in_language(self, language: str):
-        return in_language(self, language, self._translations, self._views)
+        return in_language(self, language, self.translations, self._views)
 
     def adjust(self, location: Location) -> Location:
         """The location as offering only the services whose pages are not excluded."""
@@ -300,7 +300,7 @@ class Preview:
         return self._base.languages()
 
     def in_language(self, language: str):
-        return in_language(self, language, self._base._translations, self._views)
+        return in_language(self, language, self._base.translations, self._views)
 
     def services(self) -> Sequence[Service]:
         if self._service is None:
