@@ -69,7 +69,7 @@ def init_command() -> None:
     from sqlalchemy import func, select
 
     from seo.core.articles import ArticleError
-    from seo.services import articles, locations, photos
+    from seo.services import articles, gate, locations, photos, translations
     from seo.store import migrate, queries
     from seo.store.models import Service
 
@@ -87,6 +87,10 @@ def init_command() -> None:
         report = locations.import_locations(session, text)
         if not report.ok:
             _fail([str(e) for e in report.errors])
+        try:
+            translations.load_translations(session, content)
+        except (ArticleError, gate.Refused) as exc:
+            _fail(getattr(exc, "problems", None) or [str(f) for f in exc.findings])
         pictures = photos.load_demo(session, content / "photos")
         pages = len(queries.page_states(session))
         click.echo(
@@ -153,18 +157,29 @@ def export_locations_command(file: str) -> None:
 @seo.command("import-article")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--service", "service_slug", required=True, help="The service's slug.")
+@click.option(
+    "--language",
+    default=None,
+    help="The article's language (e.g. es) when it is not the site's default language.",
+)
 @ALLOW_AUDIT_ERRORS
-def import_article_command(file: str, service_slug: str, allow_audit_errors: bool) -> None:
+def import_article_command(
+    file: str, service_slug: str, language: str | None, allow_audit_errors: bool
+) -> None:
     """Import a service's article from Markdown or the pasted plain-text layout."""
     from seo.core.articles import ArticleError
-    from seo.services import articles, gate
+    from seo.services import articles, gate, translations
 
     text = _read_file(file)
+    override = _cli_override(allow_audit_errors)
     with _session() as session:
         try:
-            article = articles.import_article(
-                session, service_slug, text, override=_cli_override(allow_audit_errors)
-            )
+            if language is None:
+                article = articles.import_article(session, service_slug, text, override=override)
+            else:
+                article = translations.import_translation(
+                    session, service_slug, language, text, override=override
+                )
         except ArticleError as exc:
             _fail([f"{file}: {p}" for p in exc.problems])
         except gate.Refused as refused:

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from seo.core import indexnow
+from seo.core import indexnow, urls
 
 
 class ConfigError(ValueError):
@@ -39,10 +39,11 @@ def defaults(instance_path: str) -> dict:
         "DATABASE_URL": database,
         "SITE_URL": site_url(),
         "BRAND_NAME": os.environ.get("BRAND_NAME", "Gateway Pain Relief"),
+        # The default language: its pages keep the unprefixed paths (docs/LANGUAGES.md).
+        "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE") or "en",
         "CONTENT_DIR": str(Path(__file__).resolve().parent.parent / "content"),
         # Interface text: one folder per language, <code>/LC_MESSAGES/messages.po.
         "TRANSLATIONS_DIR": str(Path(__file__).resolve().parent / "translations"),
-        "SITE_LANGUAGE": os.environ.get("SITE_LANGUAGE", "en"),
         "LOCATIONS_CSV": str(Path(__file__).resolve().parent.parent / "locations.csv"),
         # A request body (an uploaded locations file with its form) over this answers 413.
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB") or 20) * 1024 * 1024),
@@ -81,5 +82,7 @@ def check(config) -> None:
     key = config.get("INDEXNOW_KEY")
     problem = indexnow.key_problem(key) if key else None
     problem = problem or indexnow.endpoint_problem(config["INDEXNOW_ENDPOINT"])
+    if not urls.is_language_code(config["SITE_LANGUAGE"]):
+        problem = f"SITE_LANGUAGE={config['SITE_LANGUAGE']!r} is not a two-letter code such as en"
     if problem:
         raise ConfigError(problem)

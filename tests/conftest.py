@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from seo import create_app
-from seo.services import articles, locations, page_state, photos
+from seo.services import articles, locations, page_state, photos, translations
 from seo.services.sources import Catalog
 from seo.store import migrate
 from seo.store.db import get_engine
@@ -140,6 +140,7 @@ def load_demo(app) -> None:
             csv_text = Path(app.config["LOCATIONS_CSV"]).read_text(encoding="utf-8")
             report = locations.import_locations(session, csv_text)
             assert report.ok, report.errors
+            assert translations.load_translations(session, content) == 1
             assert photos.load_demo(session, content / "photos") == 3
             page_state.refresh(session)
 

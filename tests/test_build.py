@@ -38,11 +38,11 @@ def test_build_bytes_equal_the_server(app, client, tmp_path):
     out = tmp_path / "site"
     result = app.test_cli_runner().invoke(args=["seo", "build", str(out)])
     assert result.exit_code == 0, result.output
-    assert "49 pages: 49 written" in result.output
+    assert "59 pages: 59 written" in result.output
     files = built_files(out)
     assert {"/", "/robots.txt", "/sitemap.xml", "/static/site.css"} <= set(files)
     assert "/neuropathic-pain-treatment/florissant-mo/" in files
-    assert len([u for u in files if u.endswith("/")]) == 49
+    assert len([u for u in files if u.endswith("/")]) == 59
     for url, file in files.items():
         response = client.get(url)
         assert response.status_code == 200, url
@@ -69,19 +69,19 @@ def edit(app, slug, **values):
 def test_rebuild_rewrites_only_changed_pages_and_deletes_gone_ones(app, tmp_path):
     out = tmp_path / "site"
     first = run_build(app, out)
-    assert (first.pages, first.written) == (49, 49)
+    assert (first.pages, first.written) == (59, 59)
     untouched = out / "locations" / "florissant-mo" / "index.html"
     inode = untouched.stat().st_ino
     edit(app, "kirkwood-mo", intro="A fresh introduction for the Kirkwood clinic.")
     second = run_build(app, out)
-    assert (second.written, second.unchanged, second.removed) == (3, 46, 0)
+    assert (second.written, second.unchanged, second.removed) == (3, 56, 0)
     assert untouched.stat().st_ino == inode
     assert (
         b"A fresh introduction" in (out / "locations" / "kirkwood-mo" / "index.html").read_bytes()
     )
     edit(app, "kirkwood-mo", status="retired")
     third = run_build(app, out)
-    assert third.removed == 3 and third.pages == 46
+    assert third.removed == 3 and third.pages == 56
     assert not (out / "locations" / "kirkwood-mo").exists()
     assert b"kirkwood" not in (out / "sitemaps" / "locations-1.xml").read_bytes()
 
@@ -138,7 +138,7 @@ def test_a_killed_builds_leftovers_are_removed(app, tmp_path):
     (tmp_path / ".site.builds" / "link-999").symlink_to(".site.builds/20260101T000000-999-1")
     before = out.readlink().name
     report = run_build(app, out)
-    assert report.unchanged == 49
+    assert report.unchanged == 59
     assert store_entries(tmp_path) == {".lock", before, out.readlink().name}
 
 
@@ -189,7 +189,7 @@ def test_build_replaces_an_empty_folder_or_an_unlinked_previous_build(app, tmp_p
         (out / "old.html").write_text("old")
         (out / ".manifest.json").write_text("{}")
     report = run_build(app, out)
-    assert report.pages == 49 and out.is_symlink()
+    assert report.pages == 59 and out.is_symlink()
     assert not (out / "old.html").exists()
 
 

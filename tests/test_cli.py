@@ -45,8 +45,9 @@ def test_bad_row_writes_nothing(runner, app, tmp_path):
     runner.invoke(args=["seo", "export-locations", str(out)])
     lines = out.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace("+1", "+44", 1)
-    lines.append("new-one,New Clinic,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,,,,")
-    lines.append("bad,Bad Clinic,1 Main St,Ferguson,XX,63135,314-555-0198,,,,,,,,,")
+    # The export ends with the intro_es column of the demo's Spanish intros.
+    lines.append("new-one,New Clinic,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,,,,,")
+    lines.append("bad,Bad Clinic,1 Main St,Ferguson,XX,63135,314-555-0198,,,,,,,,,,")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = snapshot(app)
     result = runner.invoke(args=["seo", "import-locations", str(out)])
@@ -75,7 +76,7 @@ def test_import_creates_updates_and_retires(runner, app, tmp_path):
     lines = [line for line in lines if not line.startswith("kirkwood-mo,")]
     lines.append(
         "ferguson-mo,Gateway Ferguson,1 Main St,Ferguson,MO,63135,314-555-0199,,,,,,"
-        f'"{FERGUSON_INTRO}",,,'
+        f'"{FERGUSON_INTRO}",,,,'
     )
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     dry = runner.invoke(args=["seo", "import-locations", "--dry-run", "--retire-missing", str(out)])

@@ -161,7 +161,8 @@ def test_parallel_edits_of_different_fields_all_land(app, tmp_path):
 
 def locations_file(path: Path, rows: list[dict]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        # The demo's rows carry Spanish intros (intro_es) too.
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, "intro_es"], restval="")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -86,12 +86,13 @@ def locations_state(app) -> tuple:
 
 def write_locations_file(path: Path, count: int, prefix: str = "crash") -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        # locations.csv's columns, its Spanish intros included: its rows are appended below.
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, "intro_es"])
         writer.writeheader()
         for n in range(count):
             writer.writerow(
                 {
-                    **dict.fromkeys(COLUMNS, ""),
+                    **dict.fromkeys([*COLUMNS, "intro_es"], ""),
                     "slug": f"{prefix}-{n}-mo",
                     "name": f"Crash Test Clinic {n}",
                     "street_address": f"{100 + n} Main St",

@@ -24,8 +24,11 @@ BASE = "https://clinics.example"
 
 
 def sitemap_schema() -> xmlschema.XMLSchema:
-    """The sitemaps.org schema with Google's image extension (strict on <image:image>)."""
-    return xmlschema.XMLSchema([str(DATA / "sitemap.xsd"), str(DATA / "sitemap-image.xsd")])
+    """The sitemaps.org schema with Google's image extension and the XHTML <link> of
+    language versions (strict on <image:image> and <xhtml:link>)."""
+    return xmlschema.XMLSchema(
+        [str(DATA / n) for n in ("sitemap.xsd", "sitemap-image.xsd", "sitemap-xhtml.xsd")]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +71,7 @@ def test_sitemaps_validate_and_list_every_published_page(app, client, schemas):
     assert set(urls) == expected
     assert BASE + "/neuropathic-pain-treatment/florissant-mo/" in urls
     assert not any("ballwin" in url for url in urls)  # draft
-    assert len(urls) == 49
+    assert len(urls) == 59  # 49 English pages, 10 Spanish
 
 
 def test_crawl_canonicals_lastmod_and_links(client, schemas):
@@ -94,7 +97,7 @@ def test_sitemaps_split_at_the_limit(app, client, schemas):
     index = client.get("/sitemap.xml").data
     files = etree.fromstring(index).findall("s:sitemap/s:loc", NS)
     assert len(files) > 5
-    assert len(urls) == 49
+    assert len(urls) == 59  # 49 English pages, 10 Spanish
     assert client.get("/sitemaps/locations-99.xml").status_code == 404
 
 

@@ -36,7 +36,9 @@ def retire(app, slug: str) -> None:
 
 def csv_of(*rows: dict) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    # The demo's rows carry Spanish intros (intro_es) too.
+    fields = [*COLUMNS, "intro_es"]
+    writer = csv.DictWriter(out, fieldnames=fields, restval="", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

@@ -1,9 +1,19 @@
 """Audit rendered pages: one small function per rule, one RULES table, plain values in and out."""
 
 from seo.audit.html_reader import Html, parse_html
+from seo.audit.language_rules import Translation
 from seo.audit.model import ERROR, INFO, LEVELS, WARNING, AuditConfig, AuditPage, Finding
 from seo.audit.report import format_json, format_text, sort_key, summarize
-from seo.audit.rules import RULES, RULES_BY_ID, Rule, audit, check, check_page, finish_audit
+from seo.audit.rules import (
+    RULES,
+    RULES_BY_ID,
+    Rule,
+    audit,
+    check,
+    check_page,
+    check_translations,
+    finish_audit,
+)
 from seo.audit.similarity import (
     AuditText,
     local_word_count,
@@ -25,9 +35,11 @@ __all__ = [
     "Finding",
     "Html",
     "Rule",
+    "Translation",
     "audit",
     "check",
     "check_page",
+    "check_translations",
     "finish_audit",
     "format_json",
     "format_text",

@@ -33,6 +33,7 @@ class Html:
     descriptions: tuple[str, ...] = ()
     robots: tuple[str, ...] = ()
     canonicals: tuple[str, ...] = ()
+    hreflangs: tuple[tuple[str, str], ...] = ()  # (hreflang, href) of <link rel="alternate">
     h1s: tuple[str, ...] = ()
     links: tuple[str, ...] = ()  # href of every <a>
     images_without_alt: tuple[str, ...] = ()  # src of every <img> with no alt attribute
@@ -114,6 +115,7 @@ class _PageParser:
         self.titles: list[str] = []
         self.meta: dict[str, list[str]] = {"description": [], "robots": []}
         self.canonicals: list[str] = []
+        self.hreflangs: list[tuple[str, str]] = []
         self.h1s: list[str] = []
         self.links: list[str] = []
         self.images: list[str] = []
@@ -162,8 +164,11 @@ class _PageParser:
                 self.meta[name].append(values.get("content") or "")
             return
         if tag == "link":
-            if "canonical" in (values.get("rel") or "").lower().split():
+            rel = (values.get("rel") or "").lower().split()
+            if "canonical" in rel:
                 self.canonicals.append(values.get("href") or "")
+            elif "alternate" in rel and "hreflang" in values:
+                self.hreflangs.append((values["hreflang"] or "", values.get("href") or ""))
             return
         if tag == "img":
             if "alt" not in values:
@@ -234,6 +239,7 @@ class _PageParser:
             descriptions=tuple(self.meta["description"]),
             robots=tuple(self.meta["robots"]),
             canonicals=tuple(self.canonicals),
+            hreflangs=tuple(self.hreflangs),
             h1s=tuple(self.h1s),
             links=tuple(self.links),
             images_without_alt=tuple(self.images),

@@ -62,3 +62,4 @@ class AuditPage:
     last_reviewed: date | None = None
     disclaimer: str = ""  # the disclaimer text the page must show
     error: str = ""  # why the page could not be rendered; only its data is then checked
+    language: str = ""  # the page's language code

@@ -12,6 +12,11 @@ from seo.audit.jsonld_rules import (
     local_business_required,
     schema_vocabulary,
 )
+from seo.audit.language_rules import (
+    Translation,
+    translation_patterns_missing,
+    translation_stale,
+)
 from seo.audit.model import ERROR, WARNING, AuditConfig, AuditPage, Finding
 from seo.audit.nap_rules import (
     address_missing,
@@ -48,6 +53,7 @@ from seo.audit.site_rules import (
     SiteView,
     broken_internal_link,
     description_duplicate,
+    hreflang_not_reciprocal,
     internal_link_redirect,
     nap_differs_between_pages,
     near_duplicate_findings,
@@ -60,7 +66,7 @@ from seo.audit.site_rules import (
 class Rule:
     id: str  # stable, kebab-case: staff filter by it
     level: str
-    scope: str  # "page": sees one page; "site": compares pages
+    scope: str  # "page": sees one page; "site": compares pages; "translation": one article
     check: Callable
     summary: str
 
@@ -105,6 +111,13 @@ RULES: tuple[Rule, ...] = (
         "link to a redirecting path",
     ),  # fmt: skip
     Rule("orphan-page", WARNING, "site", orphan_page, "no other page links here"),
+    Rule(
+        "hreflang-not-reciprocal",
+        ERROR,
+        "site",
+        hreflang_not_reciprocal,
+        "language versions missing, not listing themselves, or not listing each other",
+    ),  # fmt: skip
     Rule("canonical-missing", ERROR, "page", canonical_missing, "no canonical URL"),
     Rule(
         "canonical-mismatch",
@@ -176,6 +189,20 @@ RULES: tuple[Rule, ...] = (
         "landing page whose local text copies another's",
     ),  # fmt: skip
     Rule("page-render-failed", ERROR, "page", page_render_failed, "page could not be built"),
+    Rule(
+        "translation-stale",
+        WARNING,
+        "translation",
+        translation_stale,
+        "translated article older than the original",
+    ),  # fmt: skip
+    Rule(
+        "translation-patterns-missing",
+        ERROR,
+        "translation",
+        translation_patterns_missing,
+        "translated article without its title, heading or description pattern",
+    ),  # fmt: skip
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
 PAGE_RULES = [rule for rule in RULES if rule.scope == "page"]
@@ -196,6 +223,15 @@ def check_page(
         for rule in rules
         for name, message in rule.check(page, config, today)
     ]
+
+
+def check_translations(items: Iterable[Translation]) -> list[Finding]:
+    """Run the rules on services' articles in other languages."""
+    rules = [rule for rule in RULES if rule.scope == "translation"]
+    return [
+        Finding(rule.level, rule.id, *issue) for item in items for rule in rules
+        for issue in rule.check(item)
+    ]  # fmt: skip
 
 
 def check(page: AuditPage, config: AuditConfig, today: date) -> list[Finding]:

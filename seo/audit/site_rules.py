@@ -29,6 +29,9 @@ class Summary:
     links: frozenset[str]  # internal paths linked from the page
     nap: dict[str, str] | None  # the clinic's NAP from the JSON-LD
     location: str = ""
+    url: str = ""
+    hreflangs: tuple[tuple[str, str], ...] = ()  # the page's language versions
+    language: str = ""
 
 
 @dataclass
@@ -86,16 +89,22 @@ class SiteView:
             links=frozenset(p for p in links if p),
             nap=nap_of(node) if node else None,
             location=page.location.slug if page.location else "",
+            url=page.url,
+            hreflangs=page.html.hreflangs,
+            language=page.language,
         )
         if page.kind == "landing" and page.service:
-            self.texts[page.service].append(AuditText.of(page))
+            # Near-duplicates are compared among one service's pages in one language.
+            self.texts[f"{page.service} {page.language}"].append(AuditText.of(page))
 
 
 def _duplicates(site: SiteView, key: Callable[[Summary], str]) -> Iterator[tuple[Summary, list]]:
-    groups: dict[str, list[Summary]] = defaultdict(list)
+    """Pages of one language sharing a value (a page's versions in other languages are
+    one page to search engines, told apart by hreflang)."""
+    groups: dict[tuple[str, str], list[Summary]] = defaultdict(list)
     for summary in site.pages.values():
         if key(summary):
-            groups[key(summary)].append(summary)
+            groups[(summary.language, key(summary))].append(summary)
     for members in groups.values():
         if len(members) > 1:
             for summary in members:
@@ -194,3 +203,30 @@ def nap_differs_between_pages(site: SiteView, config: AuditConfig) -> Iterator[S
 def near_duplicate_findings(site: SiteView, config: AuditConfig) -> Iterator[Finding]:
     for service in sorted(site.texts):
         yield from near_duplicates(site.texts[service], config)
+
+
+def hreflang_not_reciprocal(site: SiteView, config: AuditConfig) -> Iterator[SiteIssue]:
+    """A page's language versions list itself and each list the page back (hreflang)."""
+    by_url = {summary.url: summary for summary in site.pages.values() if summary.url}
+    for summary in site.pages.values():
+        versions = [(code, url) for code, url in summary.hreflangs if code != "x-default"]
+        if not versions:
+            continue
+        if summary.url not in {url for _code, url in versions}:
+            yield (
+                summary.path,
+                "hreflang",
+                "The page's language versions do not include the page itself: list its own "
+                "URL with its language.",
+            )
+        for code, url in versions:
+            other = by_url.get(url)
+            if other is None:
+                yield (summary.path, "hreflang", f"The {code} version {url} is no published page.")
+            elif summary.url not in {u for c, u in other.hreflangs if c != "x-default"}:
+                yield (
+                    summary.path,
+                    "hreflang",
+                    f"The {code} version {url} does not list this page back as a version of "
+                    "itself (hreflang must be reciprocal).",
+                )

@@ -234,6 +234,50 @@ def parse_markdown(text: str) -> Article:
     )
 
 
+# What an article in another language carries besides its text: the service's name and
+# patterns in that language, as `name: value` lines between two `---` lines at the top.
+TRANSLATED_FIELDS = (
+    "name",
+    "heading_pattern",
+    "title_pattern",
+    "description_pattern",
+    "keyword_pattern",
+    "summary",
+)
+FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*\r?\n", re.S | re.M)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """The `name: value` lines of a front matter block, and the article after it."""
+    match = FRONT_MATTER_RE.match(text)
+    if match is None:
+        return {}, text
+    fields, problems = {}, []
+    for number, line in enumerate(match[1].splitlines(), start=2):
+        name, colon, value = line.partition(":")
+        name = name.strip()
+        if not line.strip():
+            continue
+        if not colon or name not in TRANSLATED_FIELDS:
+            problems.append(
+                f"line {number}: {line.strip()[:40]!r} is not `name: value` with a name among "
+                + ", ".join(TRANSLATED_FIELDS)
+            )
+        else:
+            fields[name] = value.strip()
+    if problems:
+        raise ArticleError(problems)
+    return fields, text[match.end() :]
+
+
+def write_markdown(article: Article) -> str:
+    """An article as the Markdown `parse_markdown` reads back into the same article."""
+    parts = [f"# {article.title}", article.intro]
+    for section in article.sections:
+        parts += ["#" * section.level + " " + section.heading, section.body]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
 def parse_article(text: str) -> Article:
     """Parse an article in either layout and check its placeholders."""
     text = normalize_newlines(text.lstrip("\ufeff"))

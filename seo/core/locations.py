@@ -8,7 +8,7 @@ import functools
 import io
 import math
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,6 +39,8 @@ COLUMNS = (
     "closed_until",
 )
 REQUIRED = ("name", "street_address", "city", "state", "postal_code", "phone")
+# A column holding the intro in another language: `intro_es` (ISO 639-1 code).
+INTRO_COLUMN_RE = re.compile(r"^intro_([a-z]{2})$")
 # Free-text cells a spreadsheet could read as a formula (OWASP "CSV injection").
 FREE_TEXT = ("name", "street_address", "city", "intro")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -131,6 +133,8 @@ class Location:
     # Not a CSV column: worked out from the coordinates (or the state) on import, and kept
     # while they stay the same; staff may choose another in the admin form.
     time_zone: str = ""
+    # The intro in other languages, as (language, text) pairs sorted by language.
+    intros: tuple[tuple[str, str], ...] = ()
 
     @property
     def state_name(self) -> str:
@@ -138,6 +142,10 @@ class Location:
 
     def offers(self, service_slug: str) -> bool:
         return not self.services or service_slug in self.services
+
+    def intro_in(self, language: str) -> str:
+        """The intro written in `language` ("" when there is none)."""
+        return dict(self.intros).get(language, "")
 
     def as_row(self) -> dict[str, str]:
         """Return the CSV cells of this location, spreadsheet-safe."""
@@ -161,6 +169,8 @@ class Location:
         }
         for column in FREE_TEXT:
             row[column] = protect_cell(row[column])
+        for language, text in self.intros:
+            row[intro_column(language)] = protect_cell(text)
         return row
 
 
@@ -186,6 +196,27 @@ class ParsedFile:
 
     rows: list[tuple[int, Location]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+
+def intro_column(language: str) -> str:
+    return f"intro_{language}"
+
+
+def _intros(
+    raw: Mapping[str, str | None], fail: Callable[[str, str], None]
+) -> tuple[tuple[str, str], ...]:
+    """The `intro_<lang>` cells of a row, checked like `intro`; empty cells are no intro."""
+    found = []
+    for column in sorted(c for c in raw if INTRO_COLUMN_RE.match(c)):
+        text = unprotect_cell(raw.get(column) or "").strip()
+        problem = cell_problem(text, one_line=False)
+        if problem:
+            fail(column, problem)
+        elif len(text) > MAX_LENGTHS["intro"]:
+            fail(column, f"is {len(text)} characters long; at most {MAX_LENGTHS['intro']}")
+        elif text:
+            found.append((INTRO_COLUMN_RE.match(column)[1], text))
+    return tuple(found)
 
 
 def format_coordinate(value: float | None) -> str:
@@ -461,6 +492,7 @@ def validate_location(
         elif redirect_to == slug:
             fail("redirect_to", "a location cannot redirect to itself")
 
+    intros = _intros(raw, fail)
     if errors:
         return None, errors
     return (
@@ -482,6 +514,7 @@ def validate_location(
             redirect_to=redirect_to,
             closed_until=closed_until,
             time_zone=time_zone or zone_for(latitude, longitude, state),
+            intros=intros,
         ),
         [],
     )
@@ -634,11 +667,16 @@ def parse_locations(
     header = [h.strip() for h in header]
     problems = False
     for name in header:
-        if name not in COLUMNS:
+        if name not in COLUMNS and not INTRO_COLUMN_RE.match(name):
             hint = ";" in name and " (the file seems to use ; as delimiter; use commas)" or ""
             label = name if len(name) <= 60 else name[:60] + "…"
             result.errors.append(
-                RowError(1, label, f"unknown column{hint}; allowed: {', '.join(COLUMNS)}")
+                RowError(
+                    1,
+                    label,
+                    f"unknown column{hint}; allowed: {', '.join(COLUMNS)}, "
+                    "and intro_<language> such as intro_es",
+                )
             )
             problems = True
     for name in {h for h in header if header.count(h) > 1}:
@@ -709,9 +747,13 @@ def parse_locations(
 
 
 def write_locations(locations: Iterable[Location]) -> str:
-    """Write locations in the locations.csv format."""
+    """Write locations in the locations.csv format, with an `intro_<lang>` column for each
+    language any location has an intro in."""
+    locations = list(locations)
+    languages = sorted({language for x in locations for language, _text in x.intros})
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    fields = [*COLUMNS, *(intro_column(language) for language in languages)]
+    writer = csv.DictWriter(out, fieldnames=fields, restval="", lineterminator="\r\n")
     writer.writeheader()
     for location in locations:
         writer.writerow(location.as_row())

@@ -66,7 +66,7 @@ def website(site: Site) -> dict:
         "@id": website_id(site),
         "url": site.absolute(urls.home()),
         "name": site.brand,
-        "inLanguage": "en",
+        "inLanguage": site.default_language,
         "publisher": {"@id": organization_id(site)},
     }
 
@@ -194,7 +194,7 @@ def web_page(site: Site, page: Page, page_type: str = "WebPage") -> dict:
         "url": page.canonical,
         "name": page.title,
         "description": page.description,
-        "inLanguage": "en",
+        "inLanguage": site.language,
         "isPartOf": {"@id": website_id(site)},
         "breadcrumb": {"@id": page.canonical + "#breadcrumb"},
     }

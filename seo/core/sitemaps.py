@@ -14,6 +14,8 @@ SITEMAP_URL_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Google's image sitemap extension: <image:image><image:loc> inside a <url>.
 IMAGE_XMLNS = "http://www.google.com/schemas/sitemap-image/1.1"
+# Language versions of a URL: <xhtml:link rel="alternate" hreflang="es" href="..."/>.
+XHTML_XMLNS = "http://www.w3.org/1999/xhtml"
 
 
 @dataclass(frozen=True)
@@ -41,21 +43,31 @@ def _images(base: str, images: str) -> str:
     )
 
 
+def _alternates(base: str, alternates: str) -> str:
+    """<xhtml:link> entries for "<hreflang> <path>" lines."""
+    return "".join(
+        f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(base + path)}"/>'
+        for code, _, path in (line.partition(" ") for line in alternates.split("\n"))
+    )
+
+
 def write_urlset_rows(base: str, rows: Iterable[tuple], batch: int = 2000) -> Iterator[str]:
-    """Yield a <urlset> from (path, lastmod) or (path, lastmod, images) rows, in batches:
-    the hot loop of big sitemaps. `lastmod` is a moment, or its W3C text already made by
-    the database (a million rows parse no dates); `images` holds image paths, one a line."""
+    """Yield a <urlset> from (path, lastmod[, images[, alternates]]) rows, in batches: the
+    hot loop of big sitemaps. `lastmod` is a moment, or its W3C text already made by the
+    database (a million rows parse no dates); `images` holds image paths, one a line;
+    `alternates` the page's language versions, "<hreflang> <path>" a line."""
     yield (
         f'<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<urlset xmlns="{XMLNS}" xmlns:image="{IMAGE_XMLNS}">\n'
+        f'<urlset xmlns="{XMLNS}" xmlns:image="{IMAGE_XMLNS}" xmlns:xhtml="{XHTML_XMLNS}">\n'
     )
     lines: list[str] = []
     for path, moment, *rest in rows:
         images = _images(base, rest[0]) if rest and rest[0] else ""
+        versions = _alternates(base, rest[1]) if len(rest) > 1 and rest[1] else ""
         lines.append(
             f"<url><loc>{escape(base + path)}</loc>"
             f"<lastmod>{moment if type(moment) is str else _utc_stamp(moment)}</lastmod>"
-            f"{images}</url>\n"
+            f"{versions}{images}</url>\n"
         )
         if len(lines) >= batch:
             yield "".join(lines)

@@ -18,6 +18,9 @@ RESERVED_SEGMENTS = frozenset(
 # A photo variant's file: the content hash of the upload, the width, the format. Nothing
 # else under /media/ is ever served (the originals, with their metadata, stay private).
 PHOTO_FILE_RE = re.compile(r"^[0-9a-f]{20}-[1-9][0-9]{0,4}\.(?:jpg|webp)$")
+# A first path segment of two lowercase letters names a language (ISO 639-1): /es/... is
+# the Spanish site. No service slug may be two letters long.
+LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 SITEMAP_INDEX = "/sitemap.xml"
 FILES = frozenset({"/robots.txt", SITEMAP_INDEX})  # answered at exactly these paths
 
@@ -28,6 +31,30 @@ class PageRef:
 
     kind: str
     key: tuple[str, ...] = ()
+    language: str = ""  # "" for the site's default language, else its code (the path prefix)
+
+
+def in_language(path: str, language: str) -> str:
+    """A page's path in a language: the default language's path under /<language>/ ("" is
+    the default language, whose paths have no prefix)."""
+    return f"/{language}{path}" if language else path
+
+
+PAGE_PATHS = frozenset({"home", "locations_index", "state", "location", "service", "landing"})
+
+
+class InLanguage:
+    """This module's functions for links on a page in one language: page paths get the
+    language's prefix, every other path (files, the locator, photos) stays as it is."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def __getattr__(self, name: str):
+        make = globals()[name]
+        if name not in PAGE_PATHS:
+            return make
+        return lambda *args: in_language(make(*args), self.language)
 
 
 def home() -> str:
@@ -107,6 +134,10 @@ def parse_photo(path: str) -> str | None:
     return name if PHOTO_FILE_RE.match(name) else None
 
 
+def is_language_code(segment: str) -> bool:
+    return bool(LANGUAGE_RE.match(segment))
+
+
 def is_state_code(segment: str) -> bool:
     return segment.upper() in STATE_NAMES and len(segment) == 2
 
@@ -140,18 +171,19 @@ def parse(path: str) -> PageRef | None:
     if not path.startswith("/") or not path.endswith("/") or "//" in path:
         return None
     parts = path.strip("/").split("/") if path != "/" else []
+    language = parts.pop(0) if parts and is_language_code(parts[0]) else ""
     if not parts:
-        return PageRef("home")
+        return PageRef("home", (), language)
     if parts[0] == LOCATIONS:
         if len(parts) == 1:
-            return PageRef("locations")
+            return PageRef("locations", (), language)
         if len(parts) == 2:
             if is_state_code(parts[1]):
-                return PageRef("state", (parts[1].upper(),))
-            return PageRef("location", (parts[1],))
+                return PageRef("state", (parts[1].upper(),), language)
+            return PageRef("location", (parts[1],), language)
         return None
     if parts[0] in RESERVED_SEGMENTS or len(parts) > 2:
         return None
     if len(parts) == 1:
-        return PageRef("service", (parts[0],))
-    return PageRef("landing", (parts[0], parts[1]))
+        return PageRef("service", (parts[0],), language)
+    return PageRef("landing", (parts[0], parts[1]), language)

@@ -78,11 +78,11 @@ class Change:
     marks: dict[str, Mark | None] = field(default_factory=dict)
 
 
-def _listed_in(change: Change, note: str) -> None:
+def _listed_in(change: Change, note: str, segments: Sequence[str]) -> None:
     """The lists and map square a clinic with this mark's note is in."""
     state, offers, cell = note.split("|")
     change.tokens.add(("list", f"state/{state}"))
-    change.refs.add(PageRef("state", (state,)))
+    change.refs |= {PageRef("state", (state,), segment) for segment in segments}
     change.tokens |= {("list", f"offering/{s}") for s in offers.split(",") if s}
     if cell:
         change.tokens.add(("cell", cell))
@@ -96,11 +96,14 @@ def affected(session: Session, source: DatabaseSource, touched: changes.Touched)
     tokens = [f"clinic:{s}" for s in slugs] + [f"service:{s}" for s in service_slugs]
     stored = {t: (m.digest, m.note) for t, m in queries.dependency_marks(session, tokens).items()}
     services = source.services()
+    # The path prefix of each language: a clinic's pages may appear or go in any of them.
+    segments = [source.in_language(language).site.segment for language in source.languages()]
     change = Change()
     for slug in sorted(slugs):
         change.tokens.add(("clinic", slug))
-        change.refs.add(PageRef("location", (slug,)))
-        change.refs |= {PageRef("landing", (s.slug, slug)) for s in services}
+        for segment in segments:
+            change.refs.add(PageRef("location", (slug,), segment))
+            change.refs |= {PageRef("landing", (s.slug, slug), segment) for s in services}
         location = source.location(slug)
         new = clinic_mark(location, services) if location is not None else None
         old = stored.get(f"clinic:{slug}")
@@ -110,7 +113,7 @@ def affected(session: Session, source: DatabaseSource, touched: changes.Touched)
         change.tokens |= {("near", slug), ("list", "all"), ("cell", "*")}
         for mark in (old, new):
             if mark is not None:
-                _listed_in(change, mark[1])
+                _listed_in(change, mark[1], segments)
     for slug in sorted(service_slugs):
         service = source.service(slug)
         old = stored.get(f"service:{slug}")
@@ -119,7 +122,7 @@ def affected(session: Session, source: DatabaseSource, touched: changes.Touched)
         if service is None or old is None:
             return None
         change.tokens.add(("service", slug))
-        change.refs.add(PageRef("service", (slug,)))
+        change.refs |= {PageRef("service", (slug,), segment) for segment in segments}
         new = service_mark(service)
         if new != old:
             change.marks[f"service:{slug}"] = new

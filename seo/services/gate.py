@@ -46,23 +46,35 @@ class Refused(Exception):
 
 
 def location_pages(source: DatabaseSource, slug: str) -> list[PageRef]:
-    """The pages a published location has: its own page and one landing page per service."""
-    location = source.location(slug)
-    if location is None:
-        return []
-    refs = [PageRef("location", (slug,))]
-    refs += [
-        PageRef("landing", (s.slug, slug)) for s in source.services() if location.offers(s.slug)
-    ]
+    """The pages a published location has, in every language it has an intro in: its own
+    page and one landing page per service."""
+    refs = []
+    for language in source.languages():
+        view = source.in_language(language)
+        location = view.location(slug)
+        if location is None:
+            continue
+        segment = view.site.segment
+        refs.append(PageRef("location", (slug,), segment))
+        refs += [
+            PageRef("landing", (s.slug, slug), segment)
+            for s in view.services()
+            if location.offers(s.slug)
+        ]
     return refs
 
 
-def service_pages(source: DatabaseSource, session: Session, slug: str) -> list[PageRef]:
-    """The hub of a service and its landing pages at a sample of its clinics."""
+def service_pages(
+    source: DatabaseSource, session: Session, slug: str, language: str = ""
+) -> list[PageRef]:
+    """The hub of a service and its landing pages at a sample of its clinics, in one
+    language ("" for the default)."""
+    view = source.in_language(language or source.site.default_language)
     rows = queries.first_published(session, SERVICE_SAMPLE * 2)
-    offering = [r.slug for r in rows if source.adjust(r.to_core()).offers(slug)]
-    refs = [PageRef("service", (slug,))]
-    return refs + [PageRef("landing", (slug, x)) for x in offering[:SERVICE_SAMPLE]]
+    offering = [r.slug for r in rows if view.location(r.slug) is not None]
+    offering = [x for x in offering if source.adjust(view.location(x)).offers(slug)]
+    refs = [PageRef("service", (slug,), language)]
+    return refs + [PageRef("landing", (slug, x), language) for x in offering[:SERVICE_SAMPLE]]
 
 
 def _comparisons(
@@ -79,9 +91,13 @@ def _comparisons(
         if location is None:
             continue
         others = [n.slug for n in source.neighbours(service_slug, location)] + sample
-        if location.intro:
+        if ref.language and location.intro_in(ref.language):
+            intro = location.intro_in(ref.language)
+            alike = queries.locations_opening_alike_in(session, ref.language, intro)
+            others += [r.slug for r in alike]
+        elif location.intro:
             others += [r.slug for r in queries.locations_opening_alike(session, location.intro)]
-        found += [PageRef("landing", (service_slug, x)) for x in others if x != slug]
+        found += [PageRef("landing", (service_slug, x), ref.language) for x in others if x != slug]
     return list(dict.fromkeys(found))
 
 
@@ -97,7 +113,7 @@ def findings(session: Session, refs: list[PageRef]) -> list[Finding]:
     today = rendering.today()
     mine = set(refs)
     errors: list[Finding] = []
-    texts: dict[str, list[AuditText]] = {}
+    texts: dict[tuple[str, str], list[AuditText]] = {}  # near-duplicates: per service, language
     pool: dict[str, str] = {}
     for ref in dict.fromkeys([*refs, *_comparisons(session, source, refs)]):
         inputs = pages.gather(source, ref)
@@ -109,7 +125,7 @@ def findings(session: Session, refs: list[PageRef]) -> list[Finding]:
         if ref in mine:
             errors += [f for f in audit.check(item, config, today) if f.level == audit.ERROR]
         if ref.kind == "landing":
-            texts.setdefault(ref.key[0], []).append(AuditText.of(item))
+            texts.setdefault((ref.key[0], ref.language), []).append(AuditText.of(item))
     paths = {pages.path_of(ref) for ref in mine}
     for group in texts.values():
         errors += [

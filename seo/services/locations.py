@@ -18,6 +18,7 @@ from seo.core.locations import (
     FieldError,
     Location,
     RowError,
+    intro_column,
     parse_locations,
     validate_location,
     write_locations,
@@ -462,6 +463,9 @@ def _row_errors(findings: list, rows: dict[str, int]) -> list[RowError]:
         column = AUDIT_COLUMNS.get(finding.field, finding.field)
         if column not in COLUMNS:
             column = "status"  # the cell that puts the page live
+        ref = urls.parse(finding.path)
+        if column == "intro" and ref is not None and ref.language:
+            column = intro_column(ref.language)  # the intro that page shows
         errors.append(
             RowError(
                 rows.get(_slug_of(finding.path), 1),

@@ -37,9 +37,12 @@ def _moved(
     service_slug = ref.key[0] if ref.kind == "landing" else None
 
     def target_path(target: models.Location) -> str:
+        # In the page's language when the target clinic has an intro in it, else the default.
+        view = source.in_language(ref.language or source.site.default_language)
+        language = ref.language if view.location(target.slug) is not None else ""
         if service_slug and source.adjust(target.to_core()).offers(service_slug):
-            return urls.landing(service_slug, target.slug)
-        return urls.location(target.slug)
+            return urls.in_language(urls.landing(service_slug, target.slug), language)
+        return urls.in_language(urls.location(target.slug), language)
 
     row = queries.location_by_slug(session, ref.key[-1])
     if row is None:

@@ -62,6 +62,11 @@ class Rendered:
     fingerprint: str
     inputs: str  # the rebuild key; "" when unknown (the server rendered it outside a refresh)
     images: str = ""  # the paths of the images its sitemap entry lists, one a line
+    alternates: str = ""  # its language versions (hreflang), "<code> <path>" a line
+
+
+def sitemap_alternates(item: Planned) -> str:
+    return "\n".join(f"{code} {path}" for code, path in pages.alternates(item.inputs))
 
 
 def sitemap_images(item: Planned) -> str:
@@ -73,7 +78,10 @@ def render(item: Planned) -> tuple[Page, bytes, Rendered]:
     body = rendering.render(page)
     group = pages.sitemap_group(item.ref, item.inputs)
     digest = rendering.fingerprint(body)
-    return page, body, Rendered(item.path, group, digest, item.key, sitemap_images(item))
+    rendered = Rendered(
+        item.path, group, digest, item.key, sitemap_images(item), sitemap_alternates(item)
+    )
+    return page, body, rendered
 
 
 def save(
@@ -113,6 +121,7 @@ def save(
                 changed_at=now,
                 inputs=item.inputs,
                 images=item.images,
+                alternates=item.alternates,
             )
             session.add(state)
             states[item.path] = state
@@ -125,8 +134,10 @@ def save(
             moved.append(item.path)
             if item.sitemap or state.sitemap:  # indexed, or was until this change
                 announce.append(item.path)
-        if (state.sitemap, state.inputs, state.images) != (item.sitemap, item.inputs, item.images):
-            state.sitemap, state.inputs, state.images = item.sitemap, item.inputs, item.images
+        known = (state.sitemap, state.inputs, state.images, state.alternates)
+        if known != (item.sitemap, item.inputs, item.images, item.alternates):
+            state.sitemap, state.inputs = item.sitemap, item.inputs
+            state.images, state.alternates = item.images, item.alternates
     removed = [s for path, s in states.items() if path not in seen] if complete else gone
     for state in removed:
         session.delete(state)
@@ -192,7 +203,14 @@ def _refresh_all(session: Session) -> tuple[int, int]:
         if state is not None and state.inputs == item.key:
             # Same inputs, same bytes: nothing to render.
             rendered.append(
-                Rendered(item.path, state.sitemap, state.fingerprint, state.inputs, state.images)
+                Rendered(
+                    item.path,
+                    state.sitemap,
+                    state.fingerprint,
+                    state.inputs,
+                    state.images,
+                    state.alternates,
+                )
             )
         else:
             rendered.append(render(item)[2])
@@ -244,7 +262,9 @@ def state_for(session: Session, item: Planned, body: bytes) -> models.PageState:
     state = queries.page_state(session, item.path)
     if state is None or state.fingerprint != digest:
         group = pages.sitemap_group(item.ref, item.inputs)
-        rendered = Rendered(item.path, group, digest, item.key, sitemap_images(item))
+        rendered = Rendered(
+            item.path, group, digest, item.key, sitemap_images(item), sitemap_alternates(item)
+        )
         save(session, [rendered], complete=False)
         session.commit()
         state = queries.page_state(session, item.path)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from seo import audit
 from seo.audit import AuditConfig, AuditPage, Finding
 from seo.audit.explain import clinic_of
+from seo.core import urls
+from seo.core.articles import TRANSLATED_FIELDS
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
 from seo.services import forking, page_state, rendering
@@ -52,6 +54,7 @@ def audit_page(page: Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPa
         reviewed_by=service.reviewed_by if medical else "",
         last_reviewed=service.last_reviewed if medical else None,
         disclaimer=data.get("disclaimer", "") if medical else "",
+        language=page.language,
     )
 
 
@@ -149,7 +152,26 @@ def run_audit(
             counted += 1
             yield item
 
-    return audit.finish_audit(counting(), config), counted
+    found = audit.finish_audit(counting(), config)
+    found += audit.check_translations(translation_items(session))
+    return sorted(set(found), key=audit.sort_key), counted
+
+
+def translation_items(session: Session) -> list[audit.Translation]:
+    """Every published service's articles in other languages, as the audit's rules read them."""
+    return [
+        audit.Translation(
+            path=urls.in_language(urls.service(row.service.slug), row.language),
+            service=row.service.name,
+            language=row.language,
+            edited=row.updated_at,
+            original_edited=row.service.updated_at,
+            missing=tuple(
+                name for name in TRANSLATED_FIELDS if name != "summary" and not getattr(row, name)
+            ),
+        )
+        for row in queries.translations(session)
+    ]
 
 
 def blocking_findings(session: Session) -> list[Finding]:

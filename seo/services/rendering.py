@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,16 +15,19 @@ from markupsafe import Markup
 
 from seo.core import pages, schema_org
 from seo.core.articles import CompiledArticle, compile_article
-from seo.core.pages.model import Page, Site
+from seo.core.pages.model import Page, Site, language_name, og_locale
 from seo.core.schema_org import script_json
 from seo.services import catalogs
 from seo.store import models
 
-_compiled: dict[tuple[str, str, str], CompiledArticle] = {}
+_compiled: dict[tuple[str, int, str, str], CompiledArticle] = {}
 
 
 def current_site() -> Site:
-    return Site(current_app.config["SITE_URL"], current_app.config["BRAND_NAME"])
+    language = current_app.config["SITE_LANGUAGE"]
+    return Site(
+        current_app.config["SITE_URL"], current_app.config["BRAND_NAME"], language, language
+    )
 
 
 def today() -> date:
@@ -31,11 +35,11 @@ def today() -> date:
     return current_app.config.get("TODAY") or date.today()
 
 
-def compiled(service: models.Service) -> CompiledArticle:
-    """A service's article, compiled once per version."""
+def compiled(service: models.Service | models.Translation) -> CompiledArticle:
+    """A service's article (or its translation), compiled once per version."""
     # updated_at has one-second precision: the content itself keeps quick edits apart.
     content = hashlib.sha256(repr(service.to_article()).encode()).hexdigest()
-    key = (service.slug, service.updated_at.isoformat(), content)
+    key = (service.__tablename__, service.id, service.updated_at.isoformat(), content)
     if key not in _compiled:
         if len(_compiled) > 256:
             _compiled.clear()
@@ -47,18 +51,24 @@ def compiled(service: models.Service) -> CompiledArticle:
 # request (session, signed-in user, CSRF token), so it is rendered without Flask's
 # render_template, whose context processors cost 40 % of a page's render (tests hold the
 # templates to this list: tests/test_rendering.py).
-PAGE_TEMPLATE_NAMES = frozenset({"page", "site", "jsonld", "urls", "ui", "_", "ngettext"})
+PAGE_TEMPLATE_NAMES = frozenset(
+    {"page", "site", "jsonld", "urls", "ui", "_", "ngettext", "og_locale", "language_name"}
+)
 
 
 def render(page: Page) -> bytes:
     """Render a composed page to the bytes every client receives."""
-    ui, site = catalogs.interface(page.language), current_site()
+    ui = catalogs.interface(page.language)
+    site = replace(current_site(), language=page.language)
     if not ui.english:
         page = schema_org.with_breadcrumbs(page, site, ui.crumb)
     template = catalogs.environment(ui).get_template(f"public/{page.kind}.html")
     html = template.render(
         page=page,
         site=site,
+        urls=site.urls,  # links to pages in the page's own language
+        og_locale=og_locale,
+        language_name=language_name,
         jsonld=Markup(script_json(page.graph)),
         ui=ui,
         _=ui.gettext,

@@ -15,13 +15,21 @@ from seo.core.locations import Location
 from seo.core.pages.model import Members, Override, Service, Site, without_excluded
 from seo.core.photos import Photo
 from seo.services import rendering
-from seo.store import queries
+from seo.store import models, queries
+
+# What a list holds in place of an intro in another language: lists show no intro, only
+# whether the clinic has one in the list's language (so it is listed in it).
+LISTED_INTRO = "-"
 
 
 def listed(location: Location) -> Location:
-    """A clinic as lists and neighbour links read it: without its intro, which only its own
-    pages show, so an intro edit changes no other page's inputs."""
-    return replace(location, intro="") if location.intro else location
+    """A clinic as lists and neighbour links read it: without its intros, which only its
+    own pages show, so an intro edit changes no other page's inputs (adding or removing a
+    language's intro does: the clinic joins or leaves that language's lists)."""
+    if not (location.intro or location.intros):
+        return location
+    present = tuple((language, LISTED_INTRO) for language, text in location.intros if text)
+    return replace(location, intro="", intros=present)
 
 
 class _Published:
@@ -47,6 +55,16 @@ class _Published:
                 self._excluded.setdefault(location_slug, set()).add(service_slug)
         self._all_slugs = queries.service_slugs(session) if self._excluded else []
         self._members: dict[tuple[str, str], Members] = {}
+        self.translations: Translations = {}  # language -> service slug -> row
+        for row in queries.translations(session):
+            self.translations.setdefault(row.language, {})[row.service.slug] = row
+        self._views: dict[str, InLanguage] = {}
+
+    def languages(self) -> Sequence[str]:
+        return site_languages(self.site, self.translations)
+
+    def in_language(self, language: str):
+        return in_language(self, language, self.translations, self._views)
 
     def adjust(self, location: Location) -> Location:
         """The location as offering only the services whose pages are not excluded."""
@@ -180,6 +198,98 @@ class DatabaseSource(_Published):
         return self._photos[location_slug]
 
 
+Translations = dict[str, dict[str, models.Translation]]  # language -> service slug -> row
+
+
+def site_languages(site: Site, translations: Translations) -> tuple[str, ...]:
+    """The default language, then every language a published service has an article in."""
+    others = sorted(language for language in translations if language != site.default_language)
+    return (site.default_language, *others)
+
+
+def in_language(source, language: str, translations: Translations, views: dict):
+    """The source itself for the default language, else its view in `language`."""
+    if language == source.site.default_language:
+        return source
+    if language not in views:
+        views[language] = InLanguage(source, language, translations.get(language, {}))
+    return views[language]
+
+
+class InLanguage:
+    """A source as the pages of another language than the default read it: only services
+    with an article in it and clinics with an intro in it, each showing that text. Nothing
+    written in the default language shows through (photos' alt text and page overrides'
+    intros and questions are written in it, so they are left out)."""
+
+    def __init__(self, base, language: str, translations: dict[str, models.Translation]):
+        self._base = base
+        self.site: Site = replace(base.site, language=language)
+        self.today: date = base.today
+        self._rows = translations
+        self._services = {
+            slug: row.to_core() for slug, row in translations.items() if base.service(slug)
+        }
+        self._articles: dict[str, CompiledArticle] = {}
+        self._members: dict[tuple[str, str], Members] = {}
+
+    def languages(self) -> Sequence[str]:
+        return self._base.languages()
+
+    def in_language(self, language: str):
+        return self._base.in_language(language)
+
+    def _local(self, location: Location | None) -> Location | None:
+        if location is None or not location.intro_in(self.site.language):
+            return None
+        return replace(location, intro=location.intro_in(self.site.language))
+
+    def services(self) -> Sequence[Service]:
+        return [self._services[s.slug] for s in self._base.services() if s.slug in self._services]
+
+    def service(self, slug: str) -> Service | None:
+        return self._services.get(slug)
+
+    def article(self, slug: str) -> CompiledArticle:
+        if slug not in self._articles:
+            self._articles[slug] = rendering.compiled(self._rows[slug])
+        return self._articles[slug]
+
+    def override(self, service_slug: str, location_slug: str) -> Override | None:
+        override = self._base.override(service_slug, location_slug)
+        return replace(override, intro="", questions=()) if override is not None else None
+
+    def _once(self, key: tuple[str, str], make) -> Members:
+        if key not in self._members:
+            self._members[key] = Members(make())
+        return self._members[key]
+
+    def locations(self) -> Members:
+        def local() -> list[Location]:
+            return [x for x in map(self._local, self._base.locations()) if x is not None]
+
+        return self._once(("all", ""), local)
+
+    def in_state(self, code: str) -> Members:
+        return self._once(("state", code), lambda: [x for x in self.locations() if x.state == code])
+
+    def offering(self, service_slug: str) -> Members:
+        return self._once(
+            ("offering", service_slug),
+            lambda: [x for x in self.locations() if x.offers(service_slug)],
+        )
+
+    def location(self, slug: str) -> Location | None:
+        return self._local(self._base.location(slug))
+
+    def neighbours(self, service_slug: str, location: Location) -> tuple[Location, ...]:
+        found = map(self._local, self._base.neighbours(service_slug, location))
+        return tuple(x for x in found if x is not None)
+
+    def photos(self, location_slug: str) -> tuple[Photo, ...]:
+        return ()
+
+
 class Preview:
     """A source with unpublished changes laid over it: a draft or edited location, a service
     and article being edited, a page override being edited. The rest is the live site."""
@@ -197,6 +307,13 @@ class Preview:
         self._location = base.adjust(location) if location is not None else None
         self._service = service
         self._override = override
+        self._views: dict[str, InLanguage] = {}
+
+    def languages(self) -> Sequence[str]:
+        return self._base.languages()
+
+    def in_language(self, language: str):
+        return in_language(self, language, self._base.translations, self._views)
 
     def services(self) -> Sequence[Service]:
         if self._service is None:

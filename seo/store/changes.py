@@ -14,7 +14,7 @@ from seo.store import models
 
 KEY = "seo.touched"
 # The tables page content is read from: a statement writing them in bulk is noted too.
-CONTENT = {"locations", "services", "sections", "page_overrides", "photos"}
+CONTENT = {"locations", "services", "sections", "page_overrides", "photos", "service_translations"}
 
 
 @dataclass
@@ -57,6 +57,10 @@ def _note(session: Session, _context: object, _instances: object) -> None:
             _owner(row, "service", note.service_ids, note.services)
         if isinstance(row, models.PageOverride | models.Photo):
             _owner(row, "location", note.location_ids, note.locations)
+        if isinstance(row, models.Translation):
+            # A translation may add or remove a language of the whole site, and its service's
+            # name shows on that language's lists: the site is walked once.
+            note.unknown = True
 
 
 def _note_statement(state: ORMExecuteState) -> None:

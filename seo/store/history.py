@@ -42,6 +42,8 @@ def value_snapshot(value: core.Location) -> dict[str, str]:
     snapshot["services"] = ";".join(value.services)
     snapshot["closed_until"] = format_date(value.closed_until)
     snapshot["time_zone"] = value.time_zone
+    for language, text in value.intros:
+        snapshot[core.intro_column(language)] = text
     return snapshot
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC, date, datetime
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
@@ -44,6 +46,19 @@ def as_utc(moment: datetime) -> datetime:
 
 class Base(DeclarativeBase):
     pass
+
+
+class Intros(TypeDecorator):
+    """A location's intros in other languages: (language, text) pairs, stored as JSON."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect) -> str:
+        return json.dumps(dict(value or ()), sort_keys=True, ensure_ascii=False)
+
+    def process_result_value(self, value, dialect) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(json.loads(value or "{}").items()))
 
 
 class Service(Base):
@@ -99,6 +114,57 @@ class Service(Base):
         )
 
 
+class Translation(Base):
+    """A service's article and patterns in another language than the site's default."""
+
+    __tablename__ = "service_translations"
+    __table_args__ = (UniqueConstraint("service_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+    heading_pattern: Mapped[str] = mapped_column(String(300))
+    keyword_pattern: Mapped[str] = mapped_column(String(300))
+    title_pattern: Mapped[str] = mapped_column(String(300))
+    description_pattern: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    article_title: Mapped[str] = mapped_column(String(300), default="")
+    article_intro: Mapped[str] = mapped_column(Text, default="")
+    article_keyword: Mapped[str] = mapped_column(String(300), default="")
+    # [[heading, level, body], ...]
+    sections: Mapped[str] = mapped_column(Text, default="[]")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    service: Mapped[Service] = relationship()
+
+    def to_core(self) -> pages.Service:
+        """The service as its pages in this language show it."""
+        from dataclasses import replace
+
+        return replace(
+            self.service.to_core(),
+            name=self.name,
+            heading_pattern=self.heading_pattern,
+            keyword_pattern=self.keyword_pattern,
+            title_pattern=self.title_pattern,
+            description_pattern=self.description_pattern,
+            summary=self.summary,
+        )
+
+    def to_article(self) -> articles.Article:
+        return articles.Article(
+            title=self.article_title,
+            intro=self.article_intro,
+            keyword=self.article_keyword,
+            share=self.service.article_share,
+            sections=tuple(
+                articles.Section(heading, level, body)
+                for heading, level, body in json.loads(self.sections)
+            ),
+        )
+
+
 class Section(Base):
     __tablename__ = "sections"
 
@@ -139,6 +205,7 @@ class Location(Base):
     closed_until: Mapped[date | None] = mapped_column(Date)
     # The IANA zone pages and the admin show the clinic's local time in (not a CSV column).
     time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    intros: Mapped[tuple] = mapped_column(Intros, default=(), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Bumped by every UPDATE, which also checks the version it loaded (optimistic locking):
@@ -156,7 +223,7 @@ class Location(Base):
         Index("ix_locations_intro_opening", text(f"substr(intro, 1, {INTRO_OPENING})")),
     )
 
-    VALUE_FIELDS = (*(c for c in core.COLUMNS if c != "services"), "time_zone")
+    VALUE_FIELDS = (*(c for c in core.COLUMNS if c != "services"), "time_zone", "intros")
 
     def to_core(self) -> core.Location:
         return core.Location(
@@ -196,6 +263,8 @@ class PageState(Base):
     inputs: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # The paths of the images its sitemap entry lists, one a line (Google's image extension).
     images: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The page's language versions, itself included, for hreflang: "<code> <path>" a line.
+    alternates: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 # --- staff workspace ----------------------------------------------------------------

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, literal, literal_column, select
+from sqlalchemy import (
+    Connection,
+    Text,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from seo.core import locations as core_locations
@@ -23,6 +34,7 @@ from seo.store.models import (
     Revision,
     Service,
     SlugRedirect,
+    Translation,
     Upload,
     User,
 )
@@ -42,6 +54,21 @@ def service_by_slug(session: Session, slug: str) -> Service | None:
 
 def service_slugs(session: Session) -> list[str]:
     return list(session.scalars(select(Service.slug).order_by(Service.slug)))
+
+
+def translations(session: Session, published_only: bool = True) -> Sequence[Translation]:
+    """Services' articles in other languages, by service position then language."""
+    stmt = select(Translation).join(Translation.service).options(selectinload(Translation.service))
+    if published_only:
+        stmt = stmt.where(Service.status == "published")
+    return session.scalars(stmt.order_by(Service.position, Translation.language)).all()
+
+
+def translation(session: Session, service_id: int, language: str) -> Translation | None:
+    stmt = select(Translation).where(
+        Translation.service_id == service_id, Translation.language == language
+    )
+    return session.scalars(stmt).one_or_none()
 
 
 def location_by_slug(session: Session, slug: str) -> Location | None:
@@ -106,6 +133,19 @@ def locations_opening_alike(session: Session, intro: str, limit: int = 20) -> Se
     opening = literal_column(f"substr(locations.intro, 1, {INTRO_OPENING})")
     stmt = select(Location).where(opening == intro[:INTRO_OPENING], Location.status == "published")
     return session.scalars(stmt.order_by(Location.slug).limit(limit)).all()
+
+
+def locations_opening_alike_in(
+    session: Session, language: str, intro: str, limit: int = 20
+) -> Sequence[Location]:
+    """Published locations whose intro in `language` opens with the same words. A scan of
+    the stored intros: only a clinic with an intro in another language pays for it."""
+    opening = json.dumps(intro[:INTRO_OPENING], ensure_ascii=False)[1:-1]
+    opening = opening.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f'%"{language}": "{opening}%'
+    stored = type_coerce(Location.intros, Text)
+    stmt = select(Location).where(stored.like(pattern, escape="\\"), Location.status == "published")
+    return session.scalars(stmt.limit(limit)).all()
 
 
 def page_state(session: Session, path: str) -> PageState | None:
@@ -260,13 +300,13 @@ W3C_FORMAT = {
 
 def sitemap_rows(
     session: Session, sitemap: str, start: str, end: str | None
-) -> Iterator[tuple[str, str, str]]:
-    """(path, lastmod as W3C text, images) of one sitemap chunk, by key range, streamed in
-    batches. A Core read with the date formatted by the database: at a million URLs, ORM
-    rows and Python date parsing cost more than writing the XML."""
+) -> Iterator[tuple[str, str, str, str]]:
+    """(path, lastmod as W3C text, images, alternates) of one sitemap chunk, by key range,
+    streamed in batches. A Core read with the date formatted by the database: at a million
+    URLs, ORM rows and Python date parsing cost more than writing the XML."""
     connection = session.connection()
     lastmod = W3C_FORMAT[connection.dialect.name](PageState.changed_at)
-    columns = select(PageState.path, lastmod, PageState.images)
+    columns = select(PageState.path, lastmod, PageState.images, PageState.alternates)
     stmt = _chunk_filter(columns, sitemap, start, end).order_by(PageState.path)
     result = connection.execution_options(stream_results=True, yield_per=5000).execute(stmt)
     for partition in result.partitions():

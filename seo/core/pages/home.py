@@ -33,7 +33,7 @@ def inputs(source: Source, key: Key) -> Inputs:
 def compose(given: Inputs) -> Page:
     site, locations = given.site, given.locations
     groups = group_by_state(locations)
-    path = urls.home()
+    path = site.urls.home()
     page = Page(
         kind="home",
         path=path,
@@ -48,7 +48,9 @@ def compose(given: Inputs) -> Page:
         breadcrumbs=(Link("Home", path),),
         graph={},
         data={
-            "services": [Link(s.name, urls.service(s.slug), s.summary) for s in given.services],
+            "services": [
+                Link(s.name, site.urls.service(s.slug), s.summary) for s in given.services
+            ],
             "groups": groups,
         },
     )

@@ -53,6 +53,19 @@ class Source(Protocol):
         """A location's photos in the order staff gave them."""
         ...
 
+    def languages(self) -> Sequence[str]:
+        """The site's languages: the default first, then every language a published
+        service has an article in."""
+        ...
+
+    def in_language(self, language: str) -> Source:
+        """The same content as pages in `language` read it: only what is written in it."""
+        ...
+
+
+def always(source: Source, key: Key) -> bool:
+    return True
+
 
 def no_images(inputs: Any) -> tuple[str, ...]:
     return ()
@@ -74,5 +87,7 @@ class PageKind:
     sitemap: Callable[[Any], str]  # the sitemap group of a page's inputs; "" for none
     # What a page's inputs were read from: a change to any of them may change the page.
     depends: Callable[[Any], frozenset[Dependency]]
+    # Whether the page exists, cheaper than gathering its inputs (for hreflang versions).
+    exists: Callable[[Source, Key], bool] = always
     # Paths of the images its sitemap entry lists (Google's image extension).
     images: Callable[[Any], tuple[str, ...]] = no_images

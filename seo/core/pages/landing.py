@@ -50,10 +50,15 @@ def keys(source: Source) -> list[Key]:
     ]
 
 
-def inputs(source: Source, key: Key) -> Inputs | None:
+def exists(source: Source, key: Key) -> bool:
     service, location = source.service(key[0]), source.location(key[1])
-    if service is None or location is None or not location.offers(service.slug):
+    return service is not None and location is not None and location.offers(service.slug)
+
+
+def inputs(source: Source, key: Key) -> Inputs | None:
+    if not exists(source, key):
         return None
+    service, location = source.service(key[0]), source.location(key[1])
     return Inputs(
         site=source.site,
         service=service,
@@ -70,15 +75,15 @@ def inputs(source: Source, key: Key) -> Inputs | None:
 def compose(given: Inputs) -> Page:
     site, service, location, article = given.site, given.service, given.location, given.article
     values = pattern_values(service, location)
-    path = urls.landing(service.slug, location.slug)
+    path = site.urls.landing(service.slug, location.slug)
     canonical = site.absolute(path)
     title = shorten_title(format_pattern(service.title_pattern, values))
     description = shorten(format_pattern(service.description_pattern, values), DESCRIPTION_MAX)
     crumbs = (
-        Link("Home", urls.home()),
-        Link("Locations", urls.locations_index()),
-        Link(location.state_name, urls.state(location.state)),
-        Link(location.name, urls.location(location.slug)),
+        Link("Home", site.urls.home()),
+        Link("Locations", site.urls.locations_index()),
+        Link(location.state_name, site.urls.state(location.state)),
+        Link(location.name, site.urls.location(location.slug)),
         Link(service.name, path),
     )
     override = given.override or Override()
@@ -108,7 +113,7 @@ def compose(given: Inputs) -> Page:
             + list(override.questions),
             "extra_questions": list(override.questions),
             "nearby": [
-                Link(n.name, urls.landing(service.slug, n.slug), f"{n.city}, {n.state}")
+                Link(n.name, site.urls.landing(service.slug, n.slug), f"{n.city}, {n.state}")
                 for n in given.neighbours
             ],
             "share": share_links(canonical, title),
@@ -144,4 +149,5 @@ KIND = PageKind(
     compose=compose,
     sitemap=sitemap,
     depends=depends,
+    exists=exists,
 )

@@ -49,7 +49,7 @@ def inputs(source: Source, key: Key) -> Inputs | None:
 
 def compose(given: Inputs) -> Page:
     site, location = given.site, given.location
-    path = urls.location(location.slug)
+    path = site.urls.location(location.slug)
     offered = [s for s in given.services if location.offers(s.slug)]
     title = shorten(f"{location.name} – {location.city}, {location.state}", TITLE_MAX)
     names = ", ".join(s.name.lower() for s in offered) or "pain care"
@@ -59,9 +59,9 @@ def compose(given: Inputs) -> Page:
         DESCRIPTION_MAX,
     )
     crumbs = (
-        Link("Home", urls.home()),
-        Link("Locations", urls.locations_index()),
-        Link(location.state_name, urls.state(location.state)),
+        Link("Home", site.urls.home()),
+        Link("Locations", site.urls.locations_index()),
+        Link(location.state_name, site.urls.state(location.state)),
         Link(location.name, path),
     )
     main = photos.main_photo(given.photos)
@@ -76,7 +76,7 @@ def compose(given: Inputs) -> Page:
         graph={},
         data={
             **location_facts(location, given.special, given.closure),
-            "services": [Link(s.name, urls.landing(s.slug, location.slug)) for s in offered],
+            "services": [Link(s.name, site.urls.landing(s.slug, location.slug)) for s in offered],
             "photo": photos.view(main) if main is not None else None,
         },
     )
@@ -100,4 +100,5 @@ KIND = PageKind(
     sitemap=lambda given: "locations",
     depends=lambda given: frozenset({("clinic", given.location.slug), ("services", "")}),
     images=sitemap_images,
+    exists=lambda source, key: source.location(key[0]) is not None,
 )

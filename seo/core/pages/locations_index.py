@@ -32,7 +32,7 @@ def inputs(source: Source, key: Key) -> Inputs:
 
 def compose(given: Inputs) -> Page:
     site, locations = given.site, given.locations
-    path = urls.locations_index()
+    path = site.urls.locations_index()
     groups = group_by_state(locations)
     page = Page(
         kind="locations",
@@ -45,7 +45,7 @@ def compose(given: Inputs) -> Page:
             DESCRIPTION_MAX,
         ),
         h1="Our clinic locations",
-        breadcrumbs=(Link("Home", urls.home()), Link("Locations", path)),
+        breadcrumbs=(Link("Home", site.urls.home()), Link("Locations", path)),
         graph={},
         data={"groups": groups, "finder": locator.finder(given.services)},
     )

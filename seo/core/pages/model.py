@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from babel import Locale
+
+from seo.core import urls
 from seo.core.articles import Question
 from seo.core.hours import (
     Closure,
@@ -33,9 +36,32 @@ DISCLAIMER = N_(
 class Site:
     url: str  # SITE_URL, no trailing slash
     brand: str = "Gateway Pain Relief"
+    language: str = "en"  # the language of the pages composed with it
+    default_language: str = "en"  # SITE_LANGUAGE: its pages keep the unprefixed paths
 
     def absolute(self, path: str) -> str:
         return self.url + path
+
+    @property
+    def segment(self) -> str:
+        """The path prefix of this language: "" for the default language."""
+        return "" if self.language == self.default_language else self.language
+
+    @property
+    def urls(self) -> urls.InLanguage:
+        """Paths of the pages in this language."""
+        return urls.InLanguage(self.segment)
+
+
+def language_name(language: str) -> str:
+    """A language's name as its speakers write it: English, Español, Deutsch."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+def og_locale(language: str) -> str:
+    """The Open Graph locale of a language (language_TERRITORY): the clinics are in the US."""
+    return f"{language}_US"
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,9 @@ class Page:
     data: dict = field(default_factory=dict)
     preview: bool = False  # a staff preview: noindex, with a banner; otherwise the same bytes
     language: str = "en"
+    # Every language version of the page, itself included, as (hreflang, path), x-default
+    # last; empty when the page exists in one language only.
+    alternates: tuple[tuple[str, str], ...] = ()
 
 
 class Members(tuple):

@@ -37,7 +37,7 @@ def inputs(source: Source, key: Key) -> Inputs | None:
 
 def compose(given: Inputs) -> Page:
     site, service, article, locations = given.site, given.service, given.article, given.locations
-    path = urls.service(service.slug)
+    path = site.urls.service(service.slug)
     groups = group_by_state(locations)
     summary = service.summary or article.article.title
     page = Page(
@@ -50,7 +50,7 @@ def compose(given: Inputs) -> Page:
             DESCRIPTION_MAX,
         ),
         h1=service.name,
-        breadcrumbs=(Link("Home", urls.home()), Link(service.name, path)),
+        breadcrumbs=(Link("Home", site.urls.home()), Link(service.name, path)),
         graph={},
         data={
             "service": service,
@@ -63,7 +63,7 @@ def compose(given: Inputs) -> Page:
                 (
                     code,
                     name,
-                    [Link(x.name, urls.landing(service.slug, x.slug), x.city) for x in locs],
+                    [Link(x.name, site.urls.landing(service.slug, x.slug), x.city) for x in locs],
                 )
                 for code, name, locs in groups
             ],
@@ -82,4 +82,5 @@ KIND = PageKind(
     depends=lambda given: frozenset(
         {("service", given.service.slug), ("list", f"offering/{given.service.slug}")}
     ),
+    exists=lambda source, key: source.service(key[0]) is not None,
 )

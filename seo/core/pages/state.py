@@ -38,7 +38,7 @@ def inputs(source: Source, key: Key) -> Inputs | None:
 def compose(given: Inputs) -> Page:
     site, state, locations = given.site, given.state, given.locations
     name = STATE_NAMES.get(state, state)
-    path = urls.state(state)
+    path = site.urls.state(state)
     cities = ", ".join(sorted({loc.city for loc in locations}))
     page = Page(
         kind="state",
@@ -52,8 +52,8 @@ def compose(given: Inputs) -> Page:
         ),
         h1=f"Clinics in {name}",
         breadcrumbs=(
-            Link("Home", urls.home()),
-            Link("Locations", urls.locations_index()),
+            Link("Home", site.urls.home()),
+            Link("Locations", site.urls.locations_index()),
             Link(name, path),
         ),
         graph={},
@@ -70,4 +70,5 @@ KIND = PageKind(
     compose=compose,
     sitemap=lambda given: "locations",
     depends=lambda given: frozenset({("list", f"state/{given.state}")}),
+    exists=lambda source, key: bool(source.in_state(key[0])),
 )

@@ -19,6 +19,7 @@ from seo.web.admin import (  # noqa: F401 (imported for their routes)
     requests,
     revisions,
     signin,
+    translations,
 )
 from seo.web.admin.blueprint import bp
 

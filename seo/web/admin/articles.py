@@ -9,12 +9,12 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from seo.core.articles import Section, compile_article
 from seo.core.urls import PageRef
-from seo.services import gate, lookup, rendering, revisions
+from seo.services import gate, lookup, rendering, revisions, translations
 from seo.services.articles import PATTERNS, ArticleDraft, check_article
 from seo.store import models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
-from seo.web.admin.forms import ArticleForm
+from seo.web.admin.forms import ArticleForm, LanguageForm
 from seo.web.admin.gating import flash_blockers, override, wants_publish
 from seo.web.admin.lookups import clinic_slug, service_or_404, staff_email
 from seo.web.security import frameable
@@ -25,8 +25,13 @@ TEXT_FIELDS = (*PATTERNS, "article_title", "article_intro")
 
 @bp.route("/services/")
 def services():
+    db = get_session()
+    rows = queries.services(db, published_only=False)
     return render_template(
-        "admin/services.html", services=queries.services(get_session(), published_only=False)
+        "admin/services.html",
+        services=rows,
+        languages=translations.languages(db, rows),
+        language_form=LanguageForm(),
     )
 
 

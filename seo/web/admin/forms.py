@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import zip_longest
 
 from flask_wtf import FlaskForm
@@ -26,7 +27,8 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from seo.core import hours
-from seo.core.locations import STATE_NAMES, STATUSES
+from seo.core.locations import STATE_NAMES, STATUSES, intro_column
+from seo.core.pages.model import language_name
 from seo.core.timezones import US_TIME_ZONES
 
 
@@ -191,6 +193,20 @@ class LocationForm(FlaskForm):
         return cells
 
 
+def location_form(languages: Sequence[str], **kwargs: object) -> LocationForm:
+    """The location form with an introduction field for each language but the default
+    (`kwargs` go to the form, e.g. formdata=None for one not read from the request)."""
+    fields = {
+        intro_column(language): TextAreaField(
+            f"Introduction in {language_name(language)} ({language})",
+            description="The paragraph written in this language; the clinic's pages in "
+            f"{language_name(language)} exist only with it.",
+        )
+        for language in languages
+    }
+    return type("LocationFormInLanguages", (LocationForm,), fields)(**kwargs)
+
+
 class RetireForm(FlaskForm):
     redirect_to = StringField(
         "Successor location (optional)",
@@ -249,6 +265,30 @@ class ArticleForm(FlaskForm):
     article_intro = TextAreaField("Introduction (Markdown)")
     sections = FieldList(FormField(SectionForm), min_entries=0)
     preview_location = StringField("Preview with clinic", validators=[Optional()])
+
+
+class TranslationForm(FlaskForm):
+    """A service's article in another language, written beside the original."""
+
+    name = StringField("Service name", validators=[Length(max=200)])
+    heading_pattern = StringField("H1 pattern", validators=[Length(max=300)])
+    title_pattern = StringField("Title pattern", validators=[Length(max=300)])
+    description_pattern = StringField("Description pattern", validators=[Length(max=500)])
+    keyword_pattern = StringField("Keyword pattern", validators=[Length(max=300)])
+    summary = TextAreaField("Summary (shown on the home page)")
+    article = TextAreaField(
+        "Article (Markdown)",
+        description="# Title, then ## Section headings; placeholders such as {{ city }} as in "
+        "the original.",
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = StringField(
+        "Language code",
+        validators=[DataRequired(), Length(min=2, max=2)],
+        description="Two letters (ISO 639-1), e.g. es for Spanish, fr for French.",
+    )
 
 
 class OverrideForm(FlaskForm):

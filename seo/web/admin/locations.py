@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from seo.core.hours import same_week
-from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, validate_location
+from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, intro_column, validate_location
 from seo.core.timezones import zone_for
 from seo.services import gate, revisions
 from seo.services.locations import check_location, save_location
@@ -16,7 +16,7 @@ from seo.store import history, models, queries
 from seo.store.db import get_session
 from seo.web.admin.blueprint import bp
 from seo.web.admin.filters import PER_PAGE, ListArgs
-from seo.web.admin.forms import LocationForm, RetireForm
+from seo.web.admin.forms import LocationForm, RetireForm, location_form
 from seo.web.admin.gating import flash_blockers, override, wants_publish
 from seo.web.admin.lookups import clinic_slug, location_or_404, staff_email
 
@@ -72,10 +72,17 @@ def locations():
     )
 
 
-def _location_form(form: LocationForm) -> LocationForm:
+def _location_form(row: models.Location | None = None, **kwargs: object) -> LocationForm:
+    """The form, with an introduction field per language: each language a service has an
+    article in, and each the clinic has an intro in."""
+    db = get_session()
+    default = current_app.config["SITE_LANGUAGE"]
+    languages = {t.language for t in queries.translations(db, published_only=False)}
+    languages |= {language for language, _text in (row.intros if row is not None else ())}
+    form = location_form(sorted(languages - {default}), **kwargs)
     form.services.choices = [
         SelectChoice(s.slug, Markup('{} <small class="slug">{}</small>').format(s.name, s.slug))
-        for s in queries.services(get_session(), published_only=False)
+        for s in queries.services(db, published_only=False)
     ]
     return form
 
@@ -99,7 +106,7 @@ def _grid_refused(form: LocationForm, row: models.Location | None) -> None:
 @bp.route("/locations/new", methods=["GET", "POST"])
 def location_new():
     db = get_session()
-    form = _location_form(LocationForm())
+    form = _location_form()
     if request.method == "GET":
         form.status.data = "draft"
     if form.validate_on_submit():
@@ -142,6 +149,8 @@ def _fill(form: LocationForm, row: models.Location) -> None:
         form.time_zone.data = ""
     form.services.data = list(shown.services)
     form.version.data = str(row.version)
+    for language, text in row.intros:
+        form[intro_column(language)].data = text
 
 
 def _conflict(form: LocationForm, row: models.Location):
@@ -180,7 +189,7 @@ def _conflict(form: LocationForm, row: models.Location):
 def location_edit(location_id: int):
     db = get_session()
     row = location_or_404(location_id)
-    form = _location_form(LocationForm())
+    form = _location_form(row)
     if request.method == "GET":
         _fill(form, row)
     elif form.validate_on_submit():
@@ -245,7 +254,7 @@ def publish_location_revision(row: models.Location, revision: models.Revision):
 def refused_page(location_id: int, **blockers) -> str:
     """The edit page (showing the pending draft, if any) with what stopped a publish."""
     row = location_or_404(location_id)
-    form = _location_form(LocationForm(formdata=None))
+    form = _location_form(row, formdata=None)
     _fill(form, row)
     return _edit_page(form, row, **blockers)
 
