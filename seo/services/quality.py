@@ -18,7 +18,7 @@ from seo.core import urls
 from seo.core.articles import TRANSLATED_FIELDS
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
-from seo.services import forking, page_state, rendering
+from seo.services import catalogs, forking, page_state, rendering
 from seo.services.sources import Catalog
 from seo.store import queries
 
@@ -53,7 +53,10 @@ def audit_page(page: Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPa
         medical=medical,
         reviewed_by=service.reviewed_by if medical else "",
         last_reviewed=service.last_reviewed if medical else None,
-        disclaimer=data.get("disclaimer", "") if medical else "",
+        # The disclaimer as the page's language writes it.
+        disclaimer=catalogs.interface(page.language).gettext(data["disclaimer"])
+        if medical and data.get("disclaimer")
+        else "",
         language=page.language,
     )
 
