@@ -78,7 +78,7 @@ def test_hours_and_two_holidays_set_in_the_grid_reach_the_page_and_json_ld(conte
     second.locator("[data-closed]").check()
     assert_no_violations(axe, page)
     assert_fits(page, viewport)
-    page.click("button:has-text('Save changes')")
+    page.click("button:has-text('Save and publish')")
     sync_api.expect(page.locator(".flash.success")).to_contain_text("Saved")
     # Saved back into the grid as entered.
     sync_api.expect(page.locator("[data-day=We] input[name$=-opens]").nth(1)).to_have_value("13:00")
@@ -118,7 +118,7 @@ def test_every_bad_entry_in_the_grid_is_named_beside_its_day(context, axe, viewp
     page.locator("[data-holiday] input[type=date]").first.fill("2026-12-24")
     page.locator("[data-holiday] input[name$=-opens]").first.fill("25:00")
     page.locator("[data-holiday] input[name$=-closes]").first.fill("26:00")
-    page.click("button:has-text('Save changes')")
+    page.click("button:has-text('Save and publish')")
     sync_api.expect(page.locator("#opening_hours-Mo-error")).to_contain_text("'9-17:00'")
     sync_api.expect(page.locator("#opening_hours-Tu-error")).to_contain_text("give both")
     sync_api.expect(page.locator("#special_hours-h0-error")).to_contain_text("'25:00-26:00'")

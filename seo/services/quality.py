@@ -53,12 +53,15 @@ def audit_page(page: Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPa
         medical=medical,
         reviewed_by=service.reviewed_by if medical else "",
         last_reviewed=service.last_reviewed if medical else None,
-        # The disclaimer as the page's language writes it.
-        disclaimer=catalogs.interface(page.language).gettext(data["disclaimer"])
-        if medical and data.get("disclaimer")
-        else "",
+        disclaimer=_disclaimer(page) if medical else "",
         language=page.language,
     )
+
+
+def _disclaimer(page: Page) -> str:
+    """The disclaimer a page must show, as its language writes it."""
+    message = page.data.get("disclaimer", "")
+    return catalogs.interface(page.language).gettext(message) if message else ""
 
 
 def unrendered_page(catalog: Catalog, ref: PageRef, path: str, error: str) -> AuditPage:
