@@ -26,7 +26,11 @@ _compiled: dict[tuple[str, int, str, str], CompiledArticle] = {}
 def current_site() -> Site:
     language = current_app.config["SITE_LANGUAGE"]
     return Site(
-        current_app.config["SITE_URL"], current_app.config["BRAND_NAME"], language, language
+        current_app.config["SITE_URL"],
+        current_app.config["BRAND_NAME"],
+        language,
+        language,
+        catalogs.interface(language),
     )
 
 

@@ -14,7 +14,7 @@ from seo.core.articles import CompiledArticle
 from seo.core.locations import Location
 from seo.core.pages.model import Members, Override, Service, Site, without_excluded
 from seo.core.photos import Photo
-from seo.services import rendering
+from seo.services import catalogs, rendering
 from seo.store import models, queries
 
 # What a list holds in place of an intro in another language: lists show no intro, only
@@ -224,7 +224,7 @@ class InLanguage:
 
     def __init__(self, base, language: str, translations: dict[str, models.Translation]):
         self._base = base
-        self.site: Site = replace(base.site, language=language)
+        self.site: Site = replace(base.site, language=language, text=catalogs.interface(language))
         self.today: date = base.today
         self._rows = translations
         self._services = {

@@ -38,10 +38,17 @@ def compose(given: Inputs) -> Page:
         kind="home",
         path=path,
         canonical=site.absolute(path),
-        title=shorten(f"{site.brand} – Pain Treatment Clinics", TITLE_MAX),
+        title=shorten(
+            site.text.gettext("%(brand)s – Pain Treatment Clinics", brand=site.brand), TITLE_MAX
+        ),
         description=shorten(
-            f"{site.brand} treats chronic and nerve pain at {len(locations)} clinics in "
-            f"{len(groups)} states. Find your nearest clinic, its hours and phone number.",
+            site.text.gettext(
+                "%(brand)s treats chronic and nerve pain at %(clinics)s clinics in %(states)s "
+                "states. Find your nearest clinic, its hours and phone number.",
+                brand=site.brand,
+                clinics=len(locations),
+                states=len(groups),
+            ),
             DESCRIPTION_MAX,
         ),
         h1=site.brand,

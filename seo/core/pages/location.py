@@ -52,10 +52,17 @@ def compose(given: Inputs) -> Page:
     path = site.urls.location(location.slug)
     offered = [s for s in given.services if location.offers(s.slug)]
     title = shorten(f"{location.name} – {location.city}, {location.state}", TITLE_MAX)
-    names = ", ".join(s.name.lower() for s in offered) or "pain care"
+    names = ", ".join(s.name.lower() for s in offered) or site.text.gettext("pain care")
     description = shorten(
-        f"{location.name} at {location.street_address}, {location.city}, {location.state}: "
-        f"hours, directions and phone for {names}.",
+        site.text.gettext(
+            "%(name)s at %(street)s, %(city)s, %(state)s: hours, directions and phone for "
+            "%(services)s.",
+            name=location.name,
+            street=location.street_address,
+            city=location.city,
+            state=location.state,
+            services=names,
+        ),
         DESCRIPTION_MAX,
     )
     crumbs = (

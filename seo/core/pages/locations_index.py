@@ -38,13 +38,18 @@ def compose(given: Inputs) -> Page:
         kind="locations",
         path=path,
         canonical=site.absolute(path),
-        title=shorten_title(f"Clinic Locations | {site.brand}"),
+        title=shorten_title(site.text.gettext("Clinic Locations | %(brand)s", brand=site.brand)),
         description=shorten(
-            f"Find a {site.brand} clinic: {len(locations)} locations in "
-            f"{len(groups)} states, with addresses, phone numbers and opening hours.",
+            site.text.gettext(
+                "Find a %(brand)s clinic: %(clinics)s locations in %(states)s states, with "
+                "addresses, phone numbers and opening hours.",
+                brand=site.brand,
+                clinics=len(locations),
+                states=len(groups),
+            ),
             DESCRIPTION_MAX,
         ),
-        h1="Our clinic locations",
+        h1=site.text.gettext("Our clinic locations"),
         breadcrumbs=(Link("Home", site.urls.home()), Link("Locations", path)),
         graph={},
         data={"groups": groups, "finder": locator.finder(given.services)},

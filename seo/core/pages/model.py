@@ -19,7 +19,7 @@ from seo.core.hours import (
     upcoming_special_hours,
     week_spans,
 )
-from seo.core.interface import N_
+from seo.core.interface import ENGLISH, N_, Interface
 from seo.core.locations import STATE_NAMES, Location, display_phone
 from seo.core.timezones import state_zone
 
@@ -38,6 +38,7 @@ class Site:
     brand: str = "Gateway Pain Relief"
     language: str = "en"  # the language of the pages composed with it
     default_language: str = "en"  # SITE_LANGUAGE: its pages keep the unprefixed paths
+    text: Interface = ENGLISH  # the interface text of `language`: what pages write around content
 
     def absolute(self, path: str) -> str:
         return self.url + path

@@ -46,7 +46,13 @@ def compose(given: Inputs) -> Page:
         canonical=site.absolute(path),
         title=shorten_title(f"{service.name} | {site.brand}"),
         description=shorten(
-            f"{service.name} at {len(locations)} {site.brand} clinics. {summary}",
+            site.text.gettext(
+                "%(service)s at %(clinics)s %(brand)s clinics. %(summary)s",
+                service=service.name,
+                clinics=len(locations),
+                brand=site.brand,
+                summary=summary,
+            ),
             DESCRIPTION_MAX,
         ),
         h1=service.name,

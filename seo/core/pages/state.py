@@ -44,13 +44,21 @@ def compose(given: Inputs) -> Page:
         kind="state",
         path=path,
         canonical=site.absolute(path),
-        title=shorten(f"{site.brand} Clinics in {name}", TITLE_MAX),
+        title=shorten(
+            site.text.gettext("%(brand)s Clinics in %(state)s", brand=site.brand, state=name),
+            TITLE_MAX,
+        ),
         description=shorten(
-            f"{site.brand} clinics in {name}: {cities}. Addresses, opening hours, "
-            "directions and one-tap calling for each clinic.",
+            site.text.gettext(
+                "%(brand)s clinics in %(state)s: %(cities)s. Addresses, opening hours, "
+                "directions and one-tap calling for each clinic.",
+                brand=site.brand,
+                state=name,
+                cities=cities,
+            ),
             DESCRIPTION_MAX,
         ),
-        h1=f"Clinics in {name}",
+        h1=site.text.gettext("Clinics in %(state)s", state=name),
         breadcrumbs=(
             Link("Home", site.urls.home()),
             Link("Locations", site.urls.locations_index()),
