@@ -3,11 +3,13 @@
 import csv
 import io
 import json
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import rendered_pages
+from conftest import make_app, rendered_pages
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +28,7 @@ NS = {
     "x": "http://www.w3.org/1999/xhtml",
 }
 SERVICE = "neuropathic-pain-treatment"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "seo" / "translations"
 
 
 def published_paths(app) -> list[str]:
@@ -405,7 +408,30 @@ FRENCH_INTRO = (
 )
 
 
-def test_a_third_language_is_data_only(runner, client, tmp_path):
+@pytest.fixture
+def french_site(app, database_url, tmp_path):
+    """The demo with a French interface catalog added to the translations folder."""
+    folder = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, folder)
+    shutil.copytree(Path(__file__).parent / "translations" / "fr", folder / "fr")
+    french = make_app(database_url, TRANSLATIONS_DIR=str(folder))
+    yield french
+    with french.app_context():
+        get_engine().dispose()
+
+
+def test_a_language_without_a_catalog_is_refused(runner, tmp_path):
+    article = tmp_path / "douleur.md"
+    article.write_text(FRENCH_ARTICLE, encoding="utf-8")
+    args = ["seo", "import-article", str(article), "--service", SERVICE, "--language", "fr"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert "no interface text in 'fr'" in result.output
+
+
+def test_a_third_language_is_data_only(french_site, tmp_path):
+    """A French catalog (interface text) and French content: no code change."""
+    runner, client = french_site.test_cli_runner(), french_site.test_client()
     article = tmp_path / "douleur.md"
     article.write_text(FRENCH_ARTICLE, encoding="utf-8")
     args = ["seo", "import-article", str(article), "--service", SERVICE, "--language", "fr"]
@@ -447,3 +473,17 @@ def test_site_language_must_be_a_language_code():
     check(config)
     with pytest.raises(ConfigError, match="SITE_LANGUAGE='english'"):
         check({**config, "SITE_LANGUAGE": "english"})
+
+
+def test_the_spanish_locations_page_searches_in_spanish(client):
+    found = client.get("/es/locations/?q=63031")
+    assert found.status_code == 200
+    html = found.get_data(as_text=True)
+    assert '<html lang="es">' in html and "Gateway Pain Relief Florissant" in html
+    assert found.headers["X-Robots-Tag"] == "noindex"
+    assert "Find clinics" not in html  # the interface speaks Spanish
+    listing = client.get("/es/locations/")
+    assert listing.status_code == 200 and "<h1>Nuestras clínicas</h1>" in listing.get_data(
+        as_text=True
+    )
+    assert client.get("/xx/locations/?q=63031").status_code == 404

@@ -18,7 +18,7 @@ from seo.core.articles import (
     parse_article,
     split_front_matter,
 )
-from seo.services import gate
+from seo.services import catalogs, gate
 from seo.services.articles import PATTERNS, article_problems
 from seo.services.sources import DatabaseSource
 from seo.store import history, models, queries
@@ -94,6 +94,11 @@ def put_translation(
     """Check and save a service's article in a language, record it in history, gate the
     pages it puts live, refresh page state, commit; raise ArticleError or gate.Refused."""
     problems = check_translation(language, fields, article)
+    if language not in catalogs.languages(current_app.config["TRANSLATIONS_DIR"]):
+        problems.append(
+            f"the site has no interface text in {language!r}: add its catalog "
+            f"seo/translations/{language}/LC_MESSAGES/messages.po first (docs/LANGUAGES.md)"
+        )
     if problems:
         raise ArticleError(problems)
     row = queries.translation(session, service.id, language)

@@ -32,6 +32,22 @@ def _not_a_search() -> bool:
 def locations() -> Response:
     if _not_a_search():
         return public.page("locations/")
+    return _answer()
+
+
+@bp.route("/<language>/locations/")
+@limiter.limit(
+    lambda: current_app.config.get("LOCATOR_RATE_LIMIT", "30 per minute"),
+    exempt_when=_not_a_search,
+)
+def locations_in(language: str) -> Response:
+    """The locator of another language's /<language>/locations/ page, in that language."""
+    if _not_a_search() or catalogs.for_path(request.path).language != language:
+        return public.page(f"{language}/locations/")
+    return _answer()
+
+
+def _answer() -> Response:
     ui = catalogs.for_path(request.path)
     search, problem = core.read_search(request.args, ui)
     body = locator.answer(search, problem, ui)

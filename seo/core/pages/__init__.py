@@ -55,6 +55,8 @@ def every_page(source: Source) -> Iterator[PageRef]:
 def gather(source: Source, ref: PageRef) -> Localized | None:
     """The inputs record of one page, or None when the source has no such page."""
     kind = KINDS[ref.kind]
+    if ref.language and ref.language not in source.languages():
+        return None  # not a language of the site: no such page
     view = source.in_language(ref.language or source.site.default_language)
     if ref.language == view.site.default_language:
         return None  # the default language's pages have no prefix
