@@ -212,7 +212,10 @@ def test_an_unchanged_grid_keeps_the_stored_spelling_and_records_nothing(app, cl
             data.setdefault(found[1], [])
             data[found[1]].append(found[2].replace("&#39;", "'"))
     data["state"], data["status"] = "MO", "published"
-    data["intro"] = stored_location(app, "florissant-mo").intro
+    stored = stored_location(app, "florissant-mo")
+    data["intro"] = stored.intro
+    for language, text in stored.intros:  # textareas, as a browser sends them
+        data[f"intro_{language}"] = text
     response = client.post(f"/admin/locations/{location_id}/", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     assert "Nothing changed" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -45,7 +45,7 @@ def test_axe_finds_no_violations_on_spanish_pages(page, axe, path):
 
 def test_the_switcher_names_each_language_in_itself_and_reaches_every_version(page):
     page.goto(SPANISH)
-    switcher = page.get_by_role("navigation", name="Language")
+    switcher = page.get_by_role("navigation", name="Idioma")  # named in the page's language
     english = switcher.get_by_role("link", name="English")
     assert english.get_attribute("lang") == "en"
     assert switcher.get_by_role("link", name="Español").get_attribute("aria-current") == "page"

@@ -61,5 +61,6 @@ class AuditPage:
     reviewed_by: str = ""
     last_reviewed: date | None = None
     disclaimer: str = ""  # the disclaimer text the page must show
+    closure_text: str = "Temporarily closed"  # a temporary closure's notice, in its language
     error: str = ""  # why the page could not be rendered; only its data is then checked
     language: str = ""  # the page's language code

@@ -8,8 +8,6 @@ from datetime import date, timedelta
 from seo.audit.model import AuditConfig, AuditPage, Issue
 from seo.audit.text import phone_digits, phone_shown, safe_display_phone
 
-CLOSURE_TEXT = "Temporarily closed"  # the notice a temporarily closed clinic's pages show
-
 
 def needs_clinic(page: AuditPage) -> bool:
     return page.location is not None and page.kind in ("location", "landing")
@@ -147,7 +145,7 @@ def closure_mismatch(page: AuditPage, config: AuditConfig, today: date) -> Itera
     clinic's pages do not."""
     if not needs_clinic(page):
         return
-    shown = CLOSURE_TEXT in page.html.text
+    shown = page.closure_text in page.html.text
     if not closed_on(page, today):
         if shown:
             yield (

@@ -32,6 +32,8 @@ def N_(message: str) -> str:
 # Fixed breadcrumb labels made by the page kinds; other crumbs are names from the content.
 CRUMBS = frozenset((N_("Home"), N_("Locations"), N_("Search")))
 CLOSED = N_("Closed")
+# The notice a temporarily closed clinic's pages show (templates/public/_closure.html).
+CLOSURE_NOTICE = N_("<strong>Temporarily closed</strong>, reopening on %(day)s.")
 
 
 class Catalog(Protocol):

@@ -303,7 +303,7 @@ def _patched(
             continue
         line = ""
         if listed:
-            row = (state.path, state.changed_at, state.images)
+            row = (state.path, state.changed_at, state.images, state.alternates)
             document = "".join(sitemaps.write_urlset_rows(base, [row]))
             line = next(x for x in document.splitlines(keepends=True) if x.startswith("<url>"))
         end = text.index("\n", at) + 1

@@ -16,6 +16,7 @@ from seo.audit import AuditConfig, AuditPage, Finding
 from seo.audit.explain import clinic_of
 from seo.core import urls
 from seo.core.articles import TRANSLATED_FIELDS
+from seo.core.interface import CLOSURE_NOTICE
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
 from seo.services import catalogs, forking, page_state, rendering
@@ -54,6 +55,7 @@ def audit_page(page: Page, body: bytes, in_sitemap: bool, pool: dict) -> AuditPa
         reviewed_by=service.reviewed_by if medical else "",
         last_reviewed=service.last_reviewed if medical else None,
         disclaimer=_disclaimer(page) if medical else "",
+        closure_text=_closure_text(page.language),
         language=page.language,
     )
 
@@ -62,6 +64,13 @@ def _disclaimer(page: Page) -> str:
     """The disclaimer a page must show, as its language writes it."""
     message = page.data.get("disclaimer", "")
     return catalogs.interface(page.language).gettext(message) if message else ""
+
+
+def _closure_text(language: str) -> str:
+    """The words a temporarily closed clinic's pages show in a language (the notice's
+    emphasised part)."""
+    notice = catalogs.interface(language).gettext(CLOSURE_NOTICE, day="")
+    return notice.split("<strong>", 1)[-1].split("</strong>", 1)[0]
 
 
 def unrendered_page(catalog: Catalog, ref: PageRef, path: str, error: str) -> AuditPage:

@@ -199,12 +199,12 @@ def location_edit(location_id: int):
         if same_week(form.opening_hours.data, row.opening_hours):  # the grid's spelling
             form.opening_hours.data = row.opening_hours
         value, errors = check_location(db, form.raw(), row)
+        if value is not None and value == row.to_core():
+            flash("Nothing changed.", "info")
+            return redirect(url_for("admin.location_edit", location_id=row.id))
         if value is not None and revisions.is_live(row) and not wants_publish():
             return _save_draft(row, value)
         if value is not None:
-            if value == row.to_core():
-                flash("Nothing changed.", "info")
-                return redirect(url_for("admin.location_edit", location_id=row.id))
             try:
                 revisions.save_and_publish_location(db, row, value, staff_email(), override())
             except StaleDataError:
