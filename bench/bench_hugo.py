@@ -20,7 +20,7 @@ from common import ROOT
 from generate import rows
 
 from seo.core.articles import compile_article, parse_article
-from seo.core.hours import week_table
+from seo.core.interface import ENGLISH
 
 LAYOUT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -126,7 +126,7 @@ def make_site(root: Path, landing_pages: int) -> None:
             "street": loc["street_address"], "city": loc["city"], "state": loc["state"],
             "zip": loc["postal_code"], "phone": loc["phone"], "intro": loc["intro"],
             "hours": [[day, ", ".join(ranges) or "Closed"]
-                      for day, ranges in week_table(loc["opening_hours"])],
+                      for day, ranges in ENGLISH.week_table(loc["opening_hours"])],
             "links": [link(s["name"], f"/{s['slug']}/{loc['slug']}/") for s in services],
         })  # fmt: skip
     for service in services:
@@ -159,7 +159,7 @@ def make_site(root: Path, landing_pages: int) -> None:
                 "intro": loc["intro"],
                 "hours": [
                     [day, ", ".join(ranges) or "Closed"]
-                    for day, ranges in week_table(loc["opening_hours"])
+                    for day, ranges in ENGLISH.week_table(loc["opening_hours"])
                 ],
                 "nearby": [{"name": x["name"], "path": f"/{service['slug']}/{x['slug']}/"}
                            for x in nearby],
