@@ -19,11 +19,13 @@ from seo.services.articles import replace_article
 from seo.services.locations import import_locations, save_location
 from seo.services.overrides import save_override
 from seo.services.sources import Catalog
+from seo.services.translations import import_translation
 from seo.store import queries
 from seo.store.db import get_engine
 from seo.store.models import DependencyMark, PageDependency, PageState
 
 SERVICE = "neuropathic-pain-treatment"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def edit(session: Session, which: str, **changes) -> None:
@@ -79,7 +81,23 @@ def excluded(session):
     assert save_override(session, service, location, values, "test") == []
 
 
-CHANGES = [intro_edit, moved, renamed, retired, new_clinic, article_edit, override, excluded]
+def translation_edit(session):
+    """The Spanish article edited: its pages in every language (the hreflang sets name them)."""
+    text = (ROOT / "content" / "translations" / "es" / f"{SERVICE}.md").read_text("utf-8")
+    import_translation(session, SERVICE, "es", text + "\nUna frase más.\n", "test")
+
+
+CHANGES = [
+    intro_edit,
+    moved,
+    renamed,
+    retired,
+    new_clinic,
+    article_edit,
+    translation_edit,
+    override,
+    excluded,
+]
 
 
 def snapshot(session: Session) -> dict:

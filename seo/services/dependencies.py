@@ -55,8 +55,10 @@ def clinic_mark(location: Location, services: Sequence[Service]) -> Mark:
     return pages.digest(shown, ""), f"{shown.state}|{offers}|{cell}"
 
 
-def service_mark(service: Service) -> Mark:
-    return pages.digest(service, ""), ""
+def service_mark(source: Catalog | DatabaseSource, slug: str) -> Mark:
+    """A service as lists show it in every language (its name, summary, translations)."""
+    versions = tuple(source.in_language(language).service(slug) for language in source.languages())
+    return pages.digest(versions, ""), ""
 
 
 def clinic_marks(catalog: Catalog) -> dict[str, Mark]:
@@ -65,7 +67,7 @@ def clinic_marks(catalog: Catalog) -> dict[str, Mark]:
 
 
 def service_marks(catalog: Catalog) -> dict[str, Mark]:
-    return {f"service:{s.slug}": service_mark(s) for s in catalog.services()}
+    return {f"service:{s.slug}": service_mark(catalog, s.slug) for s in catalog.services()}
 
 
 @dataclass
@@ -123,7 +125,7 @@ def affected(session: Session, source: DatabaseSource, touched: changes.Touched)
             return None
         change.tokens.add(("service", slug))
         change.refs |= {PageRef("service", (slug,), segment) for segment in segments}
-        new = service_mark(service)
+        new = service_mark(source, slug)
         if new != old:
             change.marks[f"service:{slug}"] = new
             change.tokens.add(("services", ""))

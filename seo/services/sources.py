@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from seo.core import geo
@@ -225,10 +224,7 @@ class InLanguage:
 
     def __init__(self, base, language: str, translations: dict[str, models.Translation]):
         self._base = base
-        # A language without a catalog has no pages to write (rendering refuses them).
-        known = language in catalogs.languages(current_app.config["TRANSLATIONS_DIR"])
-        text = catalogs.interface(language) if known else base.site.text
-        self.site: Site = replace(base.site, language=language, text=text)
+        self.site: Site = replace(base.site, language=language, text=catalogs.interface(language))
         self.today: date = base.today
         self._rows = translations
         self._services = {

@@ -58,9 +58,10 @@ def _note(session: Session, _context: object, _instances: object) -> None:
         if isinstance(row, models.PageOverride | models.Photo):
             _owner(row, "location", note.location_ids, note.locations)
         if isinstance(row, models.Translation):
-            # A translation may add or remove a language of the whole site, and its service's
-            # name shows on that language's lists: the site is walked once.
-            note.unknown = True
+            if row in session.dirty:
+                _owner(row, "service", note.service_ids, note.services)
+            else:  # a language of the whole site may come or go: the site is walked once
+                note.unknown = True
 
 
 def _note_statement(state: ORMExecuteState) -> None:

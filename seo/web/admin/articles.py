@@ -143,22 +143,11 @@ def _save_draft(service: models.Service, draft: ArticleDraft):
     return redirect(url_for("admin.service_edit", slug=service.slug))
 
 
-def publish_service_revision(service: models.Service, revision: models.Revision):
-    """Check the revision again, gate it and put it live, or show why not (keeping it)."""
-    db = get_session()
-    try:
-        revisions.publish_service(db, service, revision, staff_email(), override())
-    except revisions.Invalid as invalid:
-        flash("Not published: " + "; ".join(invalid.problems), "error")
-        return redirect(url_for("admin.service_edit", slug=service.slug))
-    except gate.Refused as refused:
-        flash_blockers(refused.findings)
-        service = service_or_404(service.slug)
-        form = _pending_form(service)
-        draft = revisions.service_draft(service, revision)
-        return _article_page(form, service, draft, None, refused.findings), 422
-    flash(f"Published the {service.name} article: its pages are live.", "success")
-    return redirect(url_for("admin.service_edit", slug=service.slug))
+def refused_article_page(service: models.Service, revision: models.Revision, blockers) -> str:
+    """The editor showing the pending draft with what stopped its publish."""
+    service = service_or_404(service.slug)
+    draft = revisions.service_draft(service, revision)
+    return _article_page(_pending_form(service), service, draft, None, blockers)
 
 
 @bp.route("/services/<slug>/preview", methods=["GET", "POST"])

@@ -236,21 +236,6 @@ def _save_draft(row: models.Location, value):
     return redirect(url_for("admin.location_edit", location_id=row.id))
 
 
-def publish_location_revision(row: models.Location, revision: models.Revision):
-    """Check the revision again, gate it and put it live, or show why not (keeping it)."""
-    db = get_session()
-    try:
-        revisions.publish_location(db, row, revision, staff_email(), override())
-    except revisions.Invalid as invalid:
-        flash("Not published: " + "; ".join(invalid.problems), "error")
-        return redirect(url_for("admin.location_edit", location_id=row.id))
-    except gate.Refused as refused:
-        flash_blockers(refused.findings)
-        return refused_page(row.id, blockers=refused.findings), 422
-    flash(f"Published {row.name}: its pages are live.", "success")
-    return redirect(url_for("admin.location_edit", location_id=row.id))
-
-
 def refused_page(location_id: int, **blockers) -> str:
     """The edit page (showing the pending draft, if any) with what stopped a publish."""
     row = location_or_404(location_id)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from seo.services import rendering, revisions
+from seo.services import gate, rendering, revisions
 from seo.store import models, queries
 from seo.store.db import get_session
-from seo.web.admin.articles import publish_service_revision
+from seo.web.admin.articles import refused_article_page
 from seo.web.admin.blueprint import bp
-from seo.web.admin.locations import publish_location_revision
+from seo.web.admin.gating import flash_blockers, override
+from seo.web.admin.locations import refused_page
+from seo.web.admin.lookups import staff_email
 
 
 def _revision_or_404(revision_id: int) -> models.Revision:
@@ -65,10 +67,22 @@ def revision_publish(revision_id: int):
     if not current_user.is_admin:
         abort(403, "only an admin can publish a draft")
     revision = _revision_or_404(revision_id)
-    row = _target(revision)
-    if isinstance(row, models.Location):
-        return publish_location_revision(row, revision)
-    return publish_service_revision(row, revision)
+    row, back = _target(revision), edit_url(revision)
+    clinic = isinstance(row, models.Location)
+    publish = revisions.publish_location if clinic else revisions.publish_service
+    try:
+        publish(get_session(), row, revision, staff_email(), override())
+    except revisions.Invalid as invalid:
+        flash("Not published: " + "; ".join(invalid.problems), "error")
+        return redirect(back)
+    except gate.Refused as refused:
+        flash_blockers(refused.findings)
+        if clinic:
+            return refused_page(row.id, blockers=refused.findings), 422
+        return refused_article_page(row, revision, refused.findings), 422
+    what = row.name if clinic else f"the {row.name} article"
+    flash(f"Published {what}: its pages are live.", "success")
+    return redirect(back)
 
 
 @bp.route("/revisions/<int:revision_id>/discard", methods=["POST"])
