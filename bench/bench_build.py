@@ -1,7 +1,9 @@
 """Static build of N landing pages: `seo build` cold, after one clinic's intro was edited (the
 save through the write path, which refreshes page state by its dependency index, timed too),
-with nothing changed, and Frozen-Flask. Each build runs in a fresh process: its wall time
-includes starting Python and importing the app; "summary" is the build's own report.
+with nothing changed, and Frozen-Flask; and, for the floor of a cold build, the time to
+write pages of the same sizes at the same paths with nothing rendered. Each build runs in
+a fresh process: its wall time includes starting Python and importing the app; "summary"
+is the build's own report.
 
 .venv/bin/python bench/bench_build.py [--landing-pages 10000] [--database sqlite]
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -49,6 +52,27 @@ def timed_build(url: str, outdir: Path, workers: int) -> dict:
         raise SystemExit(result.stderr)
     peak_kb = int(result.stderr.strip().splitlines()[-1])
     return {"seconds": seconds, "summary": result.stdout.strip(), "peak_mb": peak_kb / 1024}
+
+
+def _write_pages(job: tuple[Path, list[tuple[str, int]]]) -> None:
+    target, pages = job
+    data = b"x" * max((size for _, size in pages), default=0)
+    for relative, size in pages:
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data[:size])
+
+
+def writing_the_bytes(built: Path, target: Path, workers: int) -> dict:
+    """The floor of a build: the same number of pages of the same sizes, in the same
+    folders, written by as many processes as the build used, with nothing to render."""
+    pages = sorted((str(p.relative_to(built)), p.stat().st_size) for p in built.rglob("index.html"))
+    jobs = [(target, pages[i::workers]) for i in range(workers)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pool.map(_write_pages, jobs)
+    seconds = time.perf_counter() - started
+    return {"pages": len(pages), "bytes": sum(size for _, size in pages), "seconds": seconds}
 
 
 def edit_one(app) -> float:
@@ -108,6 +132,10 @@ def main() -> None:
         total = int(cold["summary"].split()[0])
         cold["pages_per_second"] = total / cold["seconds"]
         results["cold"] = cold
+        results["writing_the_bytes"] = writing_the_bytes(
+            out.resolve(), Path(folder) / "floor", args.workers
+        )
+        shutil.rmtree(Path(folder) / "floor")
         results["no_change"] = timed_build(url, out, args.workers)
         results["save_one_edit_seconds"] = edit_one(app)
         results["after_one_edit"] = timed_build(url, out, args.workers)

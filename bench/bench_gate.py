@@ -8,7 +8,7 @@ change affects only). The gate is timed on its own and the save as a whole; a re
 up is timed as well, for comparison. The reference, in the same run,
 is the server composing and rendering that clinic's landing page once.
 
-.venv/bin/python bench/bench_gate.py [--count 100000] [--runs 5] [--with-save]
+.venv/bin/python bench/bench_gate.py [--count 100000] [--runs 5] [--with-save] [--database D]
 """
 
 from __future__ import annotations
@@ -118,8 +118,9 @@ def main() -> None:
         action="store_true",
         help="also time one accepted save (renders every page once first: slow at 100,000)",
     )
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), action="append")
     args = parser.parse_args()
-    for kind in ("sqlite", "postgresql"):
+    for kind in args.database or ("sqlite", "postgresql"):
         with database(kind) as url:
             app = app_on(url, SITE_URL="https://clinics.example")
             load(app, args.count)

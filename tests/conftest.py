@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from seo import create_app
-from seo.services import articles, locations, page_state, photos, translations
+from seo.services import articles, fragments, locations, page_state, photos, translations
 from seo.services.sources import Catalog
 from seo.store import migrate
 from seo.store.db import get_engine
@@ -49,6 +49,10 @@ NEW_CLINIC = {
     "status": "published",
     "redirect_to": "",
 }
+
+# Every reused page fragment is rendered again and compared: a fragment key that leaves out
+# a value its block reads fails the test that shows it.
+fragments.check(True)
 
 _postgres_skipped: list[str] = []
 # Media folders of PostgreSQL test databases (a SQLite database keeps its folder beside it).

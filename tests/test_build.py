@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SITE_URL
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from seo.core import geo, pages
@@ -15,7 +15,7 @@ from seo.services.locations import save_location
 from seo.services.sources import Catalog
 from seo.store import queries
 from seo.store.db import get_engine
-from seo.store.models import Location
+from seo.store.models import Location, PageChange
 
 
 def built_files(root: Path) -> dict[str, Path]:
@@ -84,6 +84,38 @@ def test_rebuild_rewrites_only_changed_pages_and_deletes_gone_ones(app, tmp_path
     assert third.removed == 3 and third.pages == 56
     assert not (out / "locations" / "kirkwood-mo").exists()
     assert b"kirkwood" not in (out / "sitemaps" / "locations-1.xml").read_bytes()
+
+
+def change_numbers(app) -> list[int]:
+    with app.app_context(), Session(get_engine()) as session:
+        return list(session.scalars(select(PageChange.id).order_by(PageChange.id)))
+
+
+def test_the_change_log_keeps_only_the_newest_changes(app, monkeypatch):
+    monkeypatch.setattr(page_state, "CHANGES_KEPT", 4)
+    for n in range(3):  # three pages change each time
+        edit(app, "kirkwood-mo", intro=f"Introduction number {n} for the Kirkwood clinic.")
+    numbers = change_numbers(app)
+    assert len(numbers) == 4 and numbers == list(range(numbers[0], numbers[0] + 4))
+
+
+def test_a_build_behind_the_pruned_log_is_rebuilt_whole(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    run_build(app, out)
+    monkeypatch.setattr(page_state, "CHANGES_KEPT", 4)
+    edit(app, "kirkwood-mo", intro="A first new introduction for the Kirkwood clinic.")
+    edit(app, "florissant-mo", intro="A new introduction for the Florissant clinic, too.")
+    # Six pages changed; the log kept four: the build cannot tell which it lacks.
+    report = run_build(app, out)
+    assert (report.written, report.unchanged) == (59, 0)
+    run_build(app, tmp_path / "fresh")
+    fresh = built_files(tmp_path / "fresh")
+    assert {u: f.read_bytes() for u, f in built_files(out).items()} == {
+        u: f.read_bytes() for u, f in fresh.items()
+    }
+    # Within the log, the next edit is applied in place again.
+    edit(app, "kirkwood-mo", intro="A second new introduction for the Kirkwood clinic.")
+    assert run_build(app, out).written == 3
 
 
 def test_failed_build_leaves_previous_build_whole(app, tmp_path, monkeypatch):

@@ -75,6 +75,12 @@ def page_file(root: Path, path: str) -> Path:
 Result = tuple[page_state.Rendered, frozenset[str]]
 
 
+def _place(item: tuple[PageRef, str]) -> str:
+    """Pages of one clinic side by side (their paths end in its slug), so a worker renders
+    its address and hours once for all of them (services/fragments.py)."""
+    return item[1].rstrip("/").rsplit("/", 1)[-1]
+
+
 def _render_chunk(span: tuple[int, int]) -> list[Result]:
     """Render and write pages."""
     job: _Job = forking.prepared()
@@ -131,11 +137,11 @@ def _write_key_file(root: Path) -> None:
         (root / urls.indexnow_key_file(key).lstrip("/")).write_text(key, encoding="ascii")
 
 
-def _write_locator_index(catalog: Catalog, root: Path) -> None:
+def _write_locator_index(job: _Job) -> None:
     """The clinics as JSON: the locator script searches it where no server answers."""
-    target = root / urls.locator_index().lstrip("/")
+    target = job.new / urls.locator_index().lstrip("/")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(locator.index_document(catalog))
+    target.write_bytes(locator.index_document(job.source))
 
 
 FORMAT = 2  # manifests from before builds were updated in place are rebuilt cold
@@ -173,7 +179,8 @@ def build_site(
 ) -> BuildReport:
     """Write every public URL under outdir.
 
-    The first build, or one after code, templates or settings changed, renders every page
+    The first build, or one after code, templates or settings changed, or one so far behind
+    that the changes since it were pruned (page_state.CHANGES_KEPT), renders every page
     into a fresh folder and flips OUTDIR to it. Otherwise the previous build is updated in
     place with only the pages page state logged as added, changed or removed since it was
     made (every write refreshes page state, so it is current), behind a journal.
@@ -189,6 +196,7 @@ def build_site(
                 old is not None
                 and manifest.get("settings") == _settings()
                 and page_state.is_current(session)
+                and queries.page_changes_kept_after(session, manifest["changes"])
             ):
                 report = _update(session, folder, old, manifest)
             else:
@@ -208,9 +216,12 @@ def _cold(
     report = BuildReport()
     try:
         catalog = Catalog(session)
-        placed = page_state.placed(catalog)
+        placed = sorted(page_state.placed(catalog), key=_place)
         job = _Job(catalog, placed, new)
-        results = _render_all(job, workers or os.cpu_count() or 1, progress)
+        processes = workers or os.cpu_count() or 1
+        results = _render_all(job, processes, progress)
+        # The locator's index is made beside the page state writes, which leave a core free.
+        index = forking.Background(_write_locator_index, job) if processes > 1 else None
         page_state.save(session, (state for state, _deps in results), complete=True)
         page_state.reindex(session, catalog, {s.path: deps for s, deps in results})
         session.commit()
@@ -218,7 +229,10 @@ def _cold(
         # The photo variants the pages show (their names hold a content hash).
         names = [name for photo in catalog.every_photo() for name in photo.files()]
         media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
-        _write_locator_index(catalog, new)
+        if index is None:
+            _write_locator_index(job)
+        else:
+            index.result()
         _write_key_file(new)
         static = Path(current_app.static_folder or "")
         if static.is_dir():

@@ -27,6 +27,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
 from seo.core.interface import DEFAULT_LANGUAGE, ENGLISH, Interface
+from seo.services import fragments
 
 DOMAIN = "messages"
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
@@ -223,6 +224,7 @@ def install(app: Flask) -> None:
     if language not in languages(folder):
         raise CatalogError(f"SITE_LANGUAGE={language!r} has no catalog in {folder}")
     app.jinja_env.add_extension(LiteralMessages)
+    app.jinja_env.add_extension(fragments.Fragments)
 
 
 @functools.lru_cache(maxsize=16)

@@ -36,3 +36,33 @@ def fork_map(
             yield from (pool.imap if ordered else pool.imap_unordered)(work, chunks)
     finally:
         _prepared = None
+
+
+_background: tuple[Callable[[Any], Any], Any] | None = None  # inherited by the forked process
+
+
+def _run_background() -> Any:
+    assert _background is not None
+    work, state = _background
+    return work(state)
+
+
+class Background:
+    """work(state) in one forked process, which inherits state instead of receiving a copy,
+    while this one goes on; `result()` waits for it and raises what it raised."""
+
+    def __init__(self, work: Callable[[Any], Any], state: Any):
+        global _background
+        _background = (work, state)
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1)  # forks here
+        finally:
+            _background = None
+        self._result = self._pool.apply_async(_run_background)
+
+    def result(self) -> Any:
+        try:
+            return self._result.get()
+        finally:
+            self._pool.terminate()
+            self._pool.join()

@@ -19,6 +19,10 @@ from seo.services import dependencies, indexnow, rendering
 from seo.services.sources import Catalog, DatabaseSource
 from seo.store import changes, generation, models, queries
 
+# Page changes logged for the static build to apply, newest first; a build further behind
+# than this is rebuilt whole, which then costs no more than applying them would.
+CHANGES_KEPT = 500_000
+
 
 class PathClash(ValueError):
     """Two pages would live at one path: neither could be reached or written safely."""
@@ -144,6 +148,8 @@ def save(
         announce.append(state.path)
     indexnow.queue(session, announce)
     queries.log_page_changes(session, moved + [s.path for s in removed])
+    if moved or removed:
+        queries.prune_page_changes(session, CHANGES_KEPT)
     if moved or removed:  # pages kept in memory by any process are stale from the commit on
         generation.bump(session)
     session.flush()

@@ -186,8 +186,8 @@ def dependent_paths(session: Session, tokens: Sequence[str]) -> set[str]:
 
 def _insert_dependencies(session: Session, edges: dict[str, frozenset[str]]) -> None:
     rows = [{"token": t, "path": path} for path, tokens in edges.items() for t in tokens]
-    for part in _chunks(rows, 20_000):
-        session.execute(insert(PageDependency), list(part))
+    for part in _chunks(rows, 20_000):  # the table, not the class: no ORM work per row
+        session.execute(insert(PageDependency.__table__), list(part))
 
 
 def set_dependencies(session: Session, edges: dict[str, frozenset[str]]) -> None:
@@ -239,6 +239,19 @@ def log_page_changes(session: Session, paths: Sequence[str]) -> None:
 
 def last_page_change(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(PageChange.id), 0))) or 0
+
+
+def prune_page_changes(session: Session, keep: int) -> None:
+    """Forget all but the newest `keep` change numbers (an index range: cheap when none go)."""
+    newest = select(func.max(PageChange.id)).scalar_subquery()
+    session.execute(delete(PageChange).where(PageChange.id <= newest - keep))
+
+
+def page_changes_kept_after(session: Session, after: int) -> bool:
+    """Whether every change after number `after` is still logged (none was pruned)."""
+    first = session.scalar(select(func.min(PageChange.id)))
+    # Numbers are only ever removed from the start, so a gap there means pruning.
+    return first is None or first <= after + 1
 
 
 def page_changes_after(session: Session, after: int) -> set[str]:

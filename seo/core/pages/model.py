@@ -245,7 +245,7 @@ def location_facts(
         "tel": "tel:" + location.phone,
         "directions": directions_url(location),
         "hours_spans": week_spans(hours) if hours else [],
-        "special": list(special),
+        "special": tuple(special),
         "closure": closure,
         # The browser marks today's row and "open now" in the clinic's zone (static/site.js).
         "time_zone": location.time_zone or state_zone(location.state),
