@@ -94,7 +94,9 @@ class Directory:
         clinics = []
         self.timezones: dict[str, str] = {}
         for location in locations:
-            record = places.zip(location.postal_code)
+            # The ZIP table only for what the clinic's own record lacks.
+            lacks = location.latitude is None or not location.time_zone
+            record = places.zip(location.postal_code) if lacks else None
             if location.latitude is None and record is not None:
                 # A clinic without coordinates is placed at its ZIP code.
                 location = replace(location, latitude=record.latitude, longitude=record.longitude)

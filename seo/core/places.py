@@ -112,17 +112,17 @@ def label(city: str, state: str) -> str:
     return f"{city}, {state}"
 
 
-class Gazetteer:
-    """ZIP codes, cities and states with their coordinates, and close names for typos."""
+class _Tables:
+    """The ZIP table read into the lookups a search uses."""
 
     def __init__(self, records: Iterable[ZipRecord]):
-        self._zips: dict[str, ZipRecord] = {}
+        self.zips: dict[str, ZipRecord] = {}
         primary: dict[tuple[str, str], list] = {}
         alias: dict[tuple[str, str], list] = {}
         states: dict[str, list] = {}
         prefixes: dict[str, set[str]] = {}
         for record in records:
-            self._zips[record.code] = record
+            self.zips[record.code] = record
             point = (record.latitude, record.longitude)
             primary.setdefault((fold(record.city), record.state), [record.city]).append(point)
             for name in record.aliases:
@@ -131,52 +131,66 @@ class Gazetteer:
             prefixes.setdefault(record.code[:3], set()).add(record.state)
         # A city's own ZIP codes place it; names USPS only accepts as aliases ("Overland
         # Park" for some Leawood codes) are placed by those.
-        self._cities = {
+        self.cities = {
             key: _centre("city", label(found[0], key[1]), found[1:], key[1])
             for key, found in {**alias, **primary}.items()
         }
-        self._states = {
+        self.states = {
             code: _centre("state", found[0], found[1:], code) for code, found in states.items()
         }
-        self._states_named: dict[str, list[str]] = {}
-        for name, code in sorted(self._cities):
-            self._states_named.setdefault(name, []).append(code)
-        self._names = sorted(self._states_named)
-        self._grams: dict[str, list[int]] = {}  # letter pair -> the names holding it
-        for number, name in enumerate(self._names):
+        self.states_named: dict[str, list[str]] = {}
+        for name, code in sorted(self.cities):
+            self.states_named.setdefault(name, []).append(code)
+        self.names = sorted(self.states_named)
+        self.grams: dict[str, list[int]] = {}  # letter pair -> the names holding it
+        for number, name in enumerate(self.names):
             for gram in _pairs(name):
-                self._grams.setdefault(gram, []).append(number)
-        self._prefix_state = {p: next(iter(s)) for p, s in prefixes.items() if len(s) == 1}
+                self.grams.setdefault(gram, []).append(number)
+        self.prefix_state = {p: next(iter(s)) for p, s in prefixes.items() if len(s) == 1}
+
+
+class Gazetteer:
+    """ZIP codes, cities and states with their coordinates, and close names for typos.
+
+    The table is read on first use: a caller that never looks a place up (the static
+    build's locator index, when every clinic has its coordinates and time zone) pays nothing."""
+
+    def __init__(self, records: Iterable[ZipRecord]):
+        self._records = records
+
+    @functools.cached_property
+    def _t(self) -> _Tables:
+        return _Tables(self._records)
 
     def zip(self, code: str) -> ZipRecord | None:
-        return self._zips.get(code[:5])
+        return self._t.zips.get(code[:5])
 
     def timezone(self, postal_code: str) -> str:
-        record = self._zips.get(postal_code[:5])
+        record = self._t.zips.get(postal_code[:5])
         return record.timezone if record else ""
 
     def city(self, name: str, state: str) -> Place | None:
-        return self._cities.get((fold(name), state))
+        return self._t.cities.get((fold(name), state))
 
     def cities_named(self, name: str) -> tuple[Place, ...]:
         folded = fold(name)
-        return tuple(self._cities[(folded, s)] for s in self._states_named.get(folded, ()))
+        return tuple(self._t.cities[(folded, s)] for s in self._t.states_named.get(folded, ()))
 
     def state(self, code: str) -> Place | None:
-        return self._states.get(code)
+        return self._t.states.get(code)
 
     def prefix_state(self, code: str) -> str | None:
         """The one state whose ZIP codes start like this code's, if only one does."""
-        return self._prefix_state.get(code[:3])
+        return self._t.prefix_state.get(code[:3])
 
     def _near(self, folded: str, state: str) -> list[str]:
         """Names sharing all but four of `folded`'s letter pairs: a typo changes at most two
         pairs, so names two typos away are among these, and difflib need not read the rest."""
         pairs = _pairs(folded)
-        shared = Counter(n for gram in pairs for n in self._grams.get(gram, ()))
+        shared = Counter(n for gram in pairs for n in self._t.grams.get(gram, ()))
         least = max(1, len(pairs) - 4)
-        names = (self._names[n] for n, count in shared.items() if count >= least)
-        return [n for n in names if not state or state in self._states_named[n]]
+        names = (self._t.names[n] for n, count in shared.items() if count >= least)
+        return [n for n in names if not state or state in self._t.states_named[n]]
 
     def similar(self, name: str, state: str = "") -> tuple[str, ...]:
         """Searches to try for a misspelt or unfinished city name: names it begins, then
@@ -184,19 +198,19 @@ class Gazetteer:
         folded = fold(name)
         if not folded:
             return ()
-        start = bisect.bisect_left(self._names, folded)
+        start = bisect.bisect_left(self._t.names, folded)
         found = []
-        for other in self._names[start : start + 500]:
+        for other in self._t.names[start : start + 500]:
             if not other.startswith(folded) or len(found) >= SUGGESTIONS:
                 break
-            if not state or state in self._states_named[other]:
+            if not state or state in self._t.states_named[other]:
                 found.append(other)
         near = self._near(folded, state)
         found += difflib.get_close_matches(folded, near, SUGGESTIONS, SIMILARITY)
         suggestions: list[str] = []
         for other in dict.fromkeys(found):
-            codes = [state] if state else self._states_named[other]
-            city = self._cities[(other, codes[0])]
+            codes = [state] if state else self._t.states_named[other]
+            city = self._t.cities[(other, codes[0])]
             text = city.label if len(codes) == 1 else city.label.rsplit(", ", 1)[0]
             suggestions.append(text)
         return tuple(suggestions[:SUGGESTIONS])
