@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from collections import Counter
@@ -177,6 +178,16 @@ def local_texts(texts: list[AuditText], config: AuditConfig) -> list[LocalText]:
     return results
 
 
+@functools.cache
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The LSH bands and rows for a threshold: found by numerical integration (a tenth of
+    a second), so once per process rather than once per audit."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 def similar_pairs(items: list[LocalText], config: AuditConfig) -> dict[str, tuple[str, float]]:
     """For each page, its most similar page above the ceiling (MinHash LSH, then exact)."""
     from datasketch import MinHash, MinHashLSH
@@ -184,7 +195,8 @@ def similar_pairs(items: list[LocalText], config: AuditConfig) -> dict[str, tupl
     candidates = [item for item in items if item.shingles]
     if len(candidates) < 2:
         return {}
-    lsh = MinHashLSH(threshold=config.max_similarity, num_perm=config.num_perm)
+    params = _bands(config.max_similarity, config.num_perm)
+    lsh = MinHashLSH(threshold=config.max_similarity, num_perm=config.num_perm, params=params)
     template = MinHash(num_perm=config.num_perm, hashfunc=int)
     sketches = []
     for number, item in enumerate(candidates):

@@ -10,7 +10,9 @@ from seo.core.locations import Location
 
 NEARBY_COUNT = 4
 KM_PER_DEGREE = 111.19  # one degree of latitude on the mean-radius Earth
-SEARCH_RADII = (0.5, 2.0, 8.0, 32.0, 180.0)  # degrees, widened until the nearest are certain
+# Degrees, widened until the nearest are certain; the first box holds a few dozen clinics
+# even where 100,000 are spread over the country.
+SEARCH_RADII = (0.125, 0.5, 2.0, 8.0, 32.0, 180.0)
 
 GRID_CELL = 0.5  # degrees
 
