@@ -32,7 +32,7 @@ translations: $(VENV)/.installed
 # Extract the interface text into messages.pot and merge it into every language's catalog
 # (docs/LANGUAGES.md); translators then fill in the new empty msgstr lines.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
+	PYTHONPATH=. $(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
 	  --no-location --sort-output --omit-header -w 100 -o seo/translations/messages.pot .
 	$(BIN)/pybabel -q update -i seo/translations/messages.pot -d seo/translations -D messages \
 	  --no-fuzzy-matching --ignore-pot-creation-date -w 100

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from conftest import make_app, rendered_pages
@@ -33,19 +34,11 @@ def read_catalog(path: Path):
 
 def code_messages() -> set[str]:
     """Every message the code and templates mark, extracted as `make messages` does."""
-    method_map = [
-        (pattern, kind)
-        for kind, patterns in (
-            ("python", ["seo/core/**.py", "seo/services/**.py"]),
-            ("python", ["seo/web/public.py", "seo/web/appointments.py"]),
-            ("jinja2", ["templates/public/**.html", "templates/appointments/**.html"]),
-            ("jinja2", ["templates/error.html"]),
-        )
-        for pattern in patterns
-    ]
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as file:
+        method_map, options_map = parse_mapping_cfg(file)
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, keywords=KEYWORDS
+        ROOT, method_map, options_map, keywords=KEYWORDS
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
