@@ -1,4 +1,5 @@
-"""Start-up: `flask --app app seo build --help` against `python -c pass`, in one run.
+"""Start-up: `flask --app app seo build --help` against `python -c pass` and Flask's own
+command line module, in one run.
 
 Each command runs N times, alternating, in a fresh process; the table gives the median and
 the fastest wall time of each. --reference DIR also times the same command in another
@@ -18,6 +19,8 @@ from common import ROOT
 
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
+    "python -c 'import flask.cli' (the floor of any flask command)": [
+        sys.executable, "-c", "import flask.cli"],
     "flask --app app seo build --help": [sys.executable, "-m", "flask", "--app", "app", "seo",
                                          "build", "--help"],
     "python -c 'import app' (every module a worker loads)": [
