@@ -139,6 +139,24 @@ def test_failed_build_leaves_previous_build_whole(app, tmp_path, monkeypatch):
     assert store_entries(tmp_path) == {".lock", out.readlink().name}
 
 
+def test_a_failure_beside_the_page_writes_stops_the_build(app, tmp_path, monkeypatch):
+    """The locator's index is made in a forked process: what it raises stops the build."""
+    out = tmp_path / "site"
+    run_build(app, out)
+    before = {u: f.read_bytes() for u, f in built_files(out).items()}
+    app.config["SITE_URL"] = "https://other.example"  # a cold build
+
+    def failing(catalog):
+        raise RuntimeError("index on fire")
+
+    monkeypatch.setattr(build.locator, "index_document", failing)
+    with pytest.raises(RuntimeError, match="index on fire"):
+        run_build(app, out, workers=2)
+    app.config["SITE_URL"] = SITE_URL
+    assert {u: f.read_bytes() for u, f in built_files(out).items()} == before
+    assert store_entries(tmp_path) == {".lock", out.readlink().name}
+
+
 def store_entries(parent: Path) -> set[str]:
     return {p.name for p in (parent / ".site.builds").iterdir()}
 

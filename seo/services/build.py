@@ -221,17 +221,14 @@ def _cold(
         processes = workers or os.cpu_count() or 1
         results = _render_all(job, processes, progress)
         # The locator's index is made beside the page state writes, which leave a core free.
-        index = forking.Background(_write_locator_index, job) if processes > 1 else None
-        page_state.save(session, (state for state, _deps in results), complete=True)
-        page_state.reindex(session, catalog, {s.path: deps for s, deps in results})
-        session.commit()
-        files = _write_feeds(session, new)
-        # The photo variants the pages show (their names hold a content hash).
-        names = [name for photo in catalog.every_photo() for name in photo.files()]
-        media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
-        if index is None:
-            _write_locator_index(job)
-        else:
+        with forking.Background(_write_locator_index, job, forked=processes > 1) as index:
+            page_state.save(session, (state for state, _deps in results), complete=True)
+            page_state.reindex(session, catalog, {s.path: deps for s, deps in results})
+            session.commit()
+            files = _write_feeds(session, new)
+            # The photo variants the pages show (their names hold a content hash).
+            names = [name for photo in catalog.every_photo() for name in photo.files()]
+            media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
             index.result()
         _write_key_file(new)
         static = Path(current_app.static_folder or "")

@@ -49,10 +49,15 @@ def _run_background() -> Any:
 
 class Background:
     """work(state) in one forked process, which inherits state instead of receiving a copy,
-    while this one goes on; `result()` waits for it and raises what it raised."""
+    while this one goes on (`forked=False`: here, when `result()` asks for it). `result()`
+    waits for it and raises what it raised; leaving the `with` block stops the process."""
 
-    def __init__(self, work: Callable[[Any], Any], state: Any):
+    def __init__(self, work: Callable[[Any], Any], state: Any, *, forked: bool = True):
         global _background
+        self._work, self._state = work, state
+        self._pool = None
+        if not forked:
+            return
         _background = (work, state)
         try:
             self._pool = multiprocessing.get_context("fork").Pool(1)  # forks here
@@ -61,8 +66,14 @@ class Background:
         self._result = self._pool.apply_async(_run_background)
 
     def result(self) -> Any:
-        try:
-            return self._result.get()
-        finally:
+        if self._pool is None:
+            return self._work(self._state)
+        return self._result.get()
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

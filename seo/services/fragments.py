@@ -12,6 +12,7 @@ with `FragmentKeyError` when the text differs."""
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -24,6 +25,7 @@ from markupsafe import Markup
 KEPT = 512  # fragments kept per template environment, the least recently used dropped first
 
 _checking = False
+_lock = threading.Lock()  # threaded servers render pages side by side
 _kept: weakref.WeakKeyDictionary[Environment, OrderedDict[Hashable, Markup]] = (
     weakref.WeakKeyDictionary()
 )
@@ -52,16 +54,20 @@ class Fragments(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _fragment(self, key: tuple, caller: Callable[[], Markup]) -> Markup:
-        kept = _kept.get(self.environment)
-        if kept is None:
-            kept = _kept[self.environment] = OrderedDict()
-        text = kept.get(key)
+        with _lock:
+            kept = _kept.get(self.environment)
+            if kept is None:
+                kept = _kept[self.environment] = OrderedDict()
+            text = kept.get(key)
+            if text is not None:
+                kept.move_to_end(key)
         if text is None:
-            text = kept[key] = caller()
-            if len(kept) > KEPT:
-                kept.popitem(last=False)
+            text = caller()  # outside the lock: a block may include other fragments
+            with _lock:
+                kept[key] = text
+                if len(kept) > KEPT:
+                    kept.popitem(last=False)
             return text
-        kept.move_to_end(key)
         if _checking and caller() != text:
             raise FragmentKeyError(f"fragment {key[0]!r}: its keys leave out a value it reads")
         return text
