@@ -173,7 +173,6 @@ class ImportReport:
     outcomes: list[RowOutcome] = field(default_factory=list)
     gated: bool = False  # the errors are the publishing gate's: an admin may override them
     mass_retire: bool = False  # refused: it would retire too many published clinics
-    stale: bool = False  # refused: the file no longer does what its preview showed
 
     @property
     def ok(self) -> bool:
@@ -322,7 +321,6 @@ def import_locations(
                 changes.append(("retire", slug, old, {**old, "status": "retired"}))
     report.published = sum(1 for _id, v in existing.values() if v.status == "published")
     if expected is not None and report.digest() != expected:
-        report.stale = True
         report.errors = [
             RowError(
                 1,

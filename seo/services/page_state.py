@@ -150,8 +150,7 @@ def save(
     queries.log_page_changes(session, moved + [s.path for s in removed])
     if moved or removed:
         queries.prune_page_changes(session, CHANGES_KEPT)
-    if moved or removed:  # pages kept in memory by any process are stale from the commit on
-        generation.bump(session)
+        generation.bump(session)  # pages kept in memory by any process are stale from the commit on
     session.flush()
     return len(moved), len(removed)
 
