@@ -94,9 +94,13 @@ lighthouse: $(VENV)/.installed browser $(LIGHTHOUSE)
 screenshots: $(VENV)/.dev-installed browser
 	$(BIN)/python scripts/screenshots.py
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each test file in one of them: a
+# file's tests share its fixtures and services (Redis database 15, say) in order.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.dev-installed translations postgres redis browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

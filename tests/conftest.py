@@ -54,7 +54,8 @@ NEW_CLINIC = {
 # a value its block reads fails the test that shows it.
 fragments.check(True)
 
-_postgres_skipped: list[str] = []
+# The reason a PostgreSQL test is skipped: the summary finds it in every worker's reports.
+POSTGRES_SKIPPED = "PostgreSQL tests NOT run"
 # Media folders of PostgreSQL test databases (a SQLite database keeps its folder beside it).
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "seo-test-media"
 
@@ -82,8 +83,8 @@ def postgres_url():
     except Exception as exc:  # no server: skip loudly unless CI requires it
         if os.environ.get("SEO_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required (SEO_REQUIRE_POSTGRES=1) but unreachable: {exc}")
-        _postgres_skipped.append(str(exc).splitlines()[0])
-        pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL}: PostgreSQL tests NOT run")
+        reason = str(exc).splitlines()[0]
+        pytest.skip(f"PostgreSQL unreachable at {ADMIN_URL} ({reason}): {POSTGRES_SKIPPED}")
     url = ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     yield url
     with admin.connect() as conn:
@@ -218,9 +219,14 @@ def runner(app):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _postgres_skipped:
+    reasons = [
+        report.longrepr[2]
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and POSTGRES_SKIPPED in report.longrepr[2]
+    ]
+    if reasons:
         terminalreporter.write_sep("!", "PostgreSQL tests were SKIPPED", red=True, bold=True)
-        terminalreporter.write_line(f"reason: {_postgres_skipped[0]}", red=True)
+        terminalreporter.write_line(reasons[0], red=True)
         terminalreporter.write_line(
             "start the server (make postgres) or set SEO_REQUIRE_POSTGRES=1"
         )
@@ -320,14 +326,16 @@ def staff(app, client):
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """The app on SQLite served by werkzeug on 127.0.0.1 (a free port) in a thread."""
+def live_server(request, tmp_path):
+    """The app on a copy of the demo in SQLite served by werkzeug on 127.0.0.1 (a free port)
+    in a thread."""
     import threading
 
     from werkzeug.serving import make_server
 
-    app = make_app(f"sqlite:///{tmp_path / 'live.sqlite'}", LOGIN_RATE_LIMIT="100 per minute")
-    load_demo(app)
+    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    _copy_demo(request, url)
+    app = make_app(url, LOGIN_RATE_LIMIT="100 per minute")
     add_user(app)
     add_user(app, "editor@clinics.example", STAFF_PASSWORD, "editor")
     server = make_server("127.0.0.1", 0, app, threaded=True)
