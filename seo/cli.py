@@ -198,7 +198,8 @@ def import_article_command(
 @click.option("--strict", is_flag=True, help="Refuse to build while the audit reports errors.")
 def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     """Write every public URL, the sitemaps and robots.txt as a static file tree."""
-    from seo.services import build, build_folder, page_state
+    from seo.core.urls import PathClash
+    from seo.services import build, build_folder
 
     if strict:
         from seo.services import quality as auditing
@@ -213,7 +214,7 @@ def build_command(outdir: str, workers: int | None, strict: bool) -> None:
     progress = build.terminal_progress if sys.stderr.isatty() else None
     try:
         report = build.build_site(Path(outdir), workers=workers, progress=progress)
-    except (build_folder.OutdirRefused, page_state.PathClash) as exc:
+    except (build_folder.OutdirRefused, PathClash) as exc:
         _fail([f"build refused: {exc}"])
     click.echo(report.summary())
 

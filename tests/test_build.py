@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from seo.core import geo, pages
 from seo.core.urls import PageRef
-from seo.services import build, gate, page_state, rendering
+from seo.services import build, build_folder, build_pages, gate, page_state, rendering
 from seo.services.locations import save_location
 from seo.services.sources import Catalog
 from seo.store import queries
@@ -22,14 +22,14 @@ def built_files(root: Path) -> dict[str, Path]:
     """URL path -> file, for every file of a build."""
     files = {}
     for file in root.rglob("*"):
-        if file.is_file() and file.name != build.MANIFEST:
+        if file.is_file() and file.name != build_folder.MANIFEST:
             rel = file.relative_to(root).as_posix()
             url = "/" + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
             files[url] = file
     return files
 
 
-def run_build(app, outdir, **options) -> build.BuildReport:
+def run_build(app, outdir, **options) -> build_folder.BuildReport:
     with app.app_context():
         return build.build_site(outdir, **options)
 
@@ -149,7 +149,7 @@ def test_a_failure_beside_the_page_writes_stops_the_build(app, tmp_path, monkeyp
     def failing(catalog):
         raise RuntimeError("index on fire")
 
-    monkeypatch.setattr(build.locator, "index_document", failing)
+    monkeypatch.setattr(build_pages.locator, "index_document", failing)
     with pytest.raises(RuntimeError, match="index on fire"):
         run_build(app, out, workers=2)
     app.config["SITE_URL"] = SITE_URL
@@ -246,7 +246,7 @@ def test_build_replaces_an_empty_folder_or_an_unlinked_previous_build(app, tmp_p
 @pytest.mark.parametrize("path", ["/../evil/", "/a/../../b/"])
 def test_page_paths_cannot_leave_the_build_folder(tmp_path, path):
     with pytest.raises(ValueError):
-        build.page_file(tmp_path / "site", path)
+        build_pages.page_file(tmp_path / "site", path)
 
 
 def test_build_honours_page_overrides(app, client, tmp_path):

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 
 from seo.core import pages
 from seo.core.locations import COLUMNS
-from seo.services import build, build_folder, dependencies, page_state
+from seo.services import build, build_folder, build_pages, dependencies, page_state
 from seo.services.articles import replace_article
 from seo.services.locations import import_locations, save_location
 from seo.services.overrides import save_override
 from seo.services.sources import Catalog
 from seo.services.translations import import_translation
-from seo.store import queries
+from seo.store import generation, queries
 from seo.store.db import get_engine
 from seo.store.models import DependencyMark, PageDependency, PageState
 
@@ -177,11 +177,11 @@ def tree(root: Path) -> dict[str, tuple[bytes, int]]:
     return {
         p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_ino)
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != build.MANIFEST
+        if p.is_file() and p.name != build_folder.MANIFEST
     }
 
 
-def change_and_build(app, change, out: Path) -> build.BuildReport:
+def change_and_build(app, change, out: Path) -> build_folder.BuildReport:
     with app.app_context(), Session(get_engine(), expire_on_commit=False) as session:
         change(session)
     with app.app_context():
@@ -229,6 +229,25 @@ def test_nothing_changed_writes_nothing(app, tmp_path):
         report = build.build_site(out, workers=1)
     assert (report.written, report.unchanged) == (0, report.pages)
     assert tree(out) == before
+
+
+def test_a_generation_moved_with_no_page_changed_is_noted_then_trusted(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+        with get_engine().begin() as connection:
+            generation.bump(connection)  # as a restore of the same content does
+        before = tree(out)
+        report = build.build_site(out, workers=1)
+        assert (report.written, report.unchanged) == (0, report.pages)
+        assert tree(out) == before
+
+        def refused(*_args):
+            raise AssertionError("nothing changed: the manifest should have said so")
+
+        # The manifest now holds that generation: the next build needs no page state.
+        monkeypatch.setattr(build_pages, "build", refused)
+        assert build.build_site(out, workers=1).unchanged == report.pages
 
 
 @pytest.mark.parametrize("moved", [0, 1, 3])

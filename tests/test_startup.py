@@ -25,13 +25,19 @@ print(json.dumps(sorted(sys.modules)))
 NOT_AT_START = ("PIL", "wtforms", "flask_wtf", "flask_login", "sqlalchemy", "seo.web.admin")
 
 
-def modules_after(*args: str, tmp_path: Path) -> set[str]:
+def run_probe(*args: str, tmp_path: Path) -> tuple[set[str], list[str]]:
+    """The modules a command imported, and the lines it printed."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/start.sqlite", "SECRET_KEY": "x"}
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+    *printed, modules = result.stdout.strip().splitlines()
+    return set(json.loads(modules)), printed
+
+
+def modules_after(*args: str, tmp_path: Path) -> set[str]:
+    return run_probe(*args, tmp_path=tmp_path)[0]
 
 
 def loaded(modules: set[str], package: str) -> bool:
@@ -44,6 +50,26 @@ def test_command_help_imports_no_admin_orm_or_images(args, tmp_path):
     assert "seo.cli" in modules
     imported = [p for p in NOT_AT_START if loaded(modules, p)]
     assert not imported, f"`flask {' '.join(args)}` imported {imported}"
+
+
+# What rendering pages needs, and a build with nothing to do does not.
+RENDERING = (
+    "seo.services.build_pages",
+    "seo.services.rendering",
+    "seo.core.pages",
+    "seo.store.models",
+)
+
+
+def test_a_build_with_nothing_to_do_starts_without_the_renderer_or_the_models(tmp_path):
+    out = str(tmp_path / "site")
+    run_probe("seo", "init", tmp_path=tmp_path)
+    modules, printed = run_probe("seo", "build", out, "--workers", "1", tmp_path=tmp_path)
+    assert all(loaded(modules, p) for p in RENDERING), "the first build renders every page"
+    modules, printed = run_probe("seo", "build", out, tmp_path=tmp_path)
+    assert " 0 written, " in printed[-1] and " 0 removed " in printed[-1], printed
+    imported = [p for p in RENDERING if loaded(modules, p)]
+    assert not imported, f"`seo build` with nothing to do imported {imported}"
 
 
 def test_views_and_extensions_load_on_the_first_request(app):

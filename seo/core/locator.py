@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 from seo.core import geo, schema_org, urls
 from seo.core.hours import HoursError
 from seo.core.interface import ENGLISH, Interface
-from seo.core.locations import STATE_NAMES, Location, display_phone
+from seo.core.locations import Location, display_phone
 from seo.core.pages.model import Link, Page, Service, Site, directions_url, shorten_title
 from seo.core.places import QUERY_MAX, Gazetteer, Place, fold, locate
+from seo.core.states import STATE_NAMES
 
 RESULTS = 10  # clinics listed per search
 OTHERS = 5  # other places of the same name offered as links

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import zipcodes
 
 from seo.core.interface import ENGLISH, Interface
-from seo.core.locations import STATE_NAMES
+from seo.core.states import STATE_NAMES
 
 QUERY_MAX = 100  # characters; a longer query is refused
 SUGGESTIONS = 5

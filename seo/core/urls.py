@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from seo.core.locations import STATE_NAMES
+from seo.core.states import STATE_NAMES
 
 LOCATIONS = "locations"
 MEDIA = "media"
@@ -23,6 +23,10 @@ PHOTO_FILE_RE = re.compile(r"^[0-9a-f]{20}-[1-9][0-9]{0,4}\.(?:jpg|webp)$")
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 SITEMAP_INDEX = "/sitemap.xml"
 FILES = frozenset({"/robots.txt", SITEMAP_INDEX})  # answered at exactly these paths
+
+
+class PathClash(ValueError):
+    """Two pages would live at one path: neither could be reached or written safely."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -25,6 +26,24 @@ MANIFEST = ".manifest.json"
 LOCK = ".lock"
 JOURNAL = "journal"
 PLAN = "plan.json"
+FORMAT = 3  # manifests of another format (before the site generation was in) mean cold
+
+
+@dataclass
+class BuildReport:
+    """What one run did to the folder."""
+
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.pages} pages: {self.written} written, {self.unchanged} unchanged, "
+            f"{self.removed} removed in {self.seconds:.1f} s"
+        )
 
 
 class OutdirRefused(Exception):
@@ -38,6 +57,15 @@ def _is_build(folder: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(manifest, dict)
+
+
+def read_manifest(root: Path) -> dict:
+    """What the build in root was made from; {} for none that can be updated in place."""
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}
 
 
 class BuildFolder:

@@ -18,7 +18,7 @@ from seo import audit
 from seo.audit import AuditText, Finding
 from seo.core import pages
 from seo.core.urls import PageRef
-from seo.services import page_state, quality, rendering
+from seo.services import page_state, quality, rendering, site_settings
 from seo.services.sources import DatabaseSource
 from seo.store import history, models, queries
 
@@ -110,7 +110,7 @@ def findings(session: Session, refs: list[PageRef]) -> list[Finding]:
         return [f for f in found if f.level == audit.ERROR and f.path in paths]
     source = DatabaseSource(session)
     config = quality.config_from_app()
-    today = rendering.today()
+    today = site_settings.today()
     mine = set(refs)
     errors: list[Finding] = []
     texts: dict[tuple[str, str], list[AuditText]] = {}  # near-duplicates: per service, language

@@ -15,17 +15,13 @@ from seo.core import pages, urls
 from seo.core.pages.kind import Source
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
-from seo.services import dependencies, indexnow, rendering
+from seo.services import dependencies, indexnow, rendering, site_settings
 from seo.services.sources import Catalog, DatabaseSource
 from seo.store import changes, generation, models, queries
 
 # Page changes logged for the static build to apply, newest first; a build further behind
 # than this is rebuilt whole, which then costs no more than applying them would.
 CHANGES_KEPT = 500_000
-
-
-class PathClash(ValueError):
-    """Two pages would live at one path: neither could be reached or written safely."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +40,7 @@ def placed(source: Source) -> list[tuple[PageRef, str]]:
     for ref in pages.every_page(source):
         path = pages.path_of(ref)
         if path in seen:
-            raise PathClash(f"two pages at {path}: {_name(seen[path])} and {_name(ref)}")
+            raise urls.PathClash(f"two pages at {path}: {_name(seen[path])} and {_name(ref)}")
         seen[path] = ref
     return [(ref, path) for path, ref in seen.items()]
 
@@ -176,16 +172,11 @@ def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
 SETTINGS = "settings:"  # the mark of what every page reads: code, templates, site, today
 
 
-def settings_digest() -> str:
-    """A digest of what every page reads besides content: code, templates, site, today."""
-    return pages.digest((rendering.current_site(), rendering.today()), rendering.render_version())
-
-
 def is_current(session: Session) -> bool:
     """Whether page state and its dependency index were made with today's settings (every
     write keeps them current after that)."""
     mark = queries.dependency_marks(session, [SETTINGS]).get(SETTINGS)
-    return mark is not None and mark.digest == settings_digest()
+    return mark is not None and mark.digest == site_settings.digest()
 
 
 def reindex(session: Session, catalog: Catalog, edges: dict[str, frozenset[str]]) -> None:
@@ -193,7 +184,7 @@ def reindex(session: Session, catalog: Catalog, edges: dict[str, frozenset[str]]
     queries.replace_dependencies(session, edges)
     queries.replace_marks(session, "clinic:", dependencies.clinic_marks(catalog))
     queries.replace_marks(session, "service:", dependencies.service_marks(catalog))
-    queries.set_marks(session, {SETTINGS: (settings_digest(), "")})
+    queries.set_marks(session, {SETTINGS: (site_settings.digest(), "")})
 
 
 def _refresh_all(session: Session) -> tuple[int, int]:

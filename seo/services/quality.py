@@ -19,7 +19,7 @@ from seo.core.articles import TRANSLATED_FIELDS
 from seo.core.interface import CLOSURE_NOTICE
 from seo.core.pages.model import Page
 from seo.core.urls import PageRef
-from seo.services import catalogs, forking, page_state, rendering
+from seo.services import catalogs, forking, page_state, site_settings
 from seo.services.sources import Catalog
 from seo.store import queries
 
@@ -128,7 +128,7 @@ def checked_pages(
     total = len(placed)
     chunks = [(i, min(i + CHUNK, total)) for i in range(0, total, CHUNK)]
     processes = (workers or os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
-    reader = _Reader(catalog, placed, listed, config, rendering.today())
+    reader = _Reader(catalog, placed, listed, config, site_settings.today())
     parts = forking.fork_map(reader, _read_chunk, chunks, processes)
     yield from _counted(parts, total, progress)
 

@@ -4,39 +4,24 @@ The server, the static build, page state, the audit and every staff preview call
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import replace
-from datetime import date
-from pathlib import Path
 
-from flask import current_app
 from markupsafe import Markup
 
 from seo.core import pages, schema_org
 from seo.core.articles import CompiledArticle, compile_article
 from seo.core.pages.model import Page, Site, language_name, og_locale
 from seo.core.schema_org import script_json
-from seo.services import catalogs
+from seo.services import catalogs, site_settings
 from seo.store import models
 
 _compiled: dict[tuple[str, int, str, str], CompiledArticle] = {}
 
 
 def current_site() -> Site:
-    language = current_app.config["SITE_LANGUAGE"]
-    return Site(
-        current_app.config["SITE_URL"],
-        current_app.config["BRAND_NAME"],
-        language,
-        language,
-        catalogs.interface(language),
-    )
-
-
-def today() -> date:
-    """The date pages are composed for (tests pin it with the TODAY setting)."""
-    return current_app.config.get("TODAY") or date.today()
+    url, brand, language = site_settings.site_values()
+    return Site(url, brand, language, language, catalogs.interface(language))
 
 
 def compiled(service: models.Service | models.Translation) -> CompiledArticle:
@@ -85,27 +70,6 @@ def fingerprint(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-@functools.lru_cache(maxsize=1)
-def render_version() -> str:
-    """A digest of the templates, static files and code that turn data into bytes."""
-    root = Path(__file__).resolve().parents[2]
-    digest = hashlib.blake2b(digest_size=16)
-    for folder in ("templates", "seo", "static"):
-        for file in sorted((root / folder).rglob("*")):
-            if file.is_file() and file.suffix in (
-                ".html",
-                ".py",
-                ".css",
-                ".js",
-                ".svg",
-                ".json",
-                ".po",
-            ):
-                digest.update(file.relative_to(root).as_posix().encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
 def inputs_key(inputs: object) -> str:
     """A page's rebuild key: equal keys, equal bytes."""
-    return pages.digest(inputs, render_version())
+    return pages.digest(inputs, site_settings.render_version())

@@ -14,7 +14,7 @@ from seo.core.articles import CompiledArticle
 from seo.core.locations import Location
 from seo.core.pages.model import Members, Override, Service, Site, without_excluded
 from seo.core.photos import Photo
-from seo.services import catalogs, rendering
+from seo.services import catalogs, rendering, site_settings
 from seo.store import models, queries
 
 # What a list holds in place of an intro in another language: lists show no intro, only
@@ -38,7 +38,7 @@ class _Published:
 
     def __init__(self, session: Session):
         self.site: Site = rendering.current_site()
-        self.today: date = rendering.today()
+        self.today: date = site_settings.today()
         rows = queries.services(session)
         self._services = [s.to_core() for s in rows]
         self._service_index = {s.slug: s for s in self._services}

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from seo.store import models
-
 KEY = "seo.touched"
 # The tables page content is read from: a statement writing them in bulk is noted too.
 CONTENT = {"locations", "services", "sections", "page_overrides", "photos", "service_translations"}
@@ -32,7 +30,7 @@ def touched(session: Session) -> Touched | None:
     return session.info.get(KEY)
 
 
-def _slugs(row: models.Location | models.Service) -> set[str]:
+def _slugs(row: object) -> set[str]:
     slug = inspect(row).attrs.slug.history
     return {s for s in (*slug.unchanged, *slug.added, *slug.deleted) if s}
 
@@ -47,17 +45,20 @@ def _owner(row: object, name: str, ids: set[int], slugs: set[str]) -> None:
 
 
 def _note(session: Session, _context: object, _instances: object) -> None:
+    # Rows are told apart by their table, not their class: the engine (and this module) is
+    # made without importing the models, which a command reading no content never needs.
     note = session.info.setdefault(KEY, Touched())
     for row in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(row, models.Location):
+        table = getattr(row, "__tablename__", None)
+        if table == "locations":
             note.locations |= _slugs(row)
-        elif isinstance(row, models.Service):
+        elif table == "services":
             note.services |= _slugs(row)
-        if isinstance(row, models.Section | models.PageOverride):
+        if table in ("sections", "page_overrides"):
             _owner(row, "service", note.service_ids, note.services)
-        if isinstance(row, models.PageOverride | models.Photo):
+        if table in ("page_overrides", "photos"):
             _owner(row, "location", note.location_ids, note.locations)
-        if isinstance(row, models.Translation):
+        if table == "service_translations":
             if row in session.dirty:
                 _owner(row, "service", note.service_ids, note.services)
             else:  # a language of the whole site may come or go: the site is walked once

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, event, update
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, event, select, update
 from sqlalchemy.orm import Session
 
 # Not content: outside Base.metadata, so `seo dump` and `seo restore` leave it alone.
@@ -26,6 +26,11 @@ site_generation = Table(
 )
 
 READ = "SELECT value FROM site_generation WHERE id = 1"
+
+
+def value(connection: Session | Connection) -> int:
+    """The generation now."""
+    return connection.execute(select(site_generation.c.value)).scalar_one()
 
 
 def bump(connection: Session | Connection) -> None:

@@ -14,7 +14,7 @@ from flask import (
 
 from seo.core import sitemaps, urls
 from seo.core.interface import N_
-from seo.services import catalogs, feeds, lookup, page_state, rendering
+from seo.services import catalogs, feeds, lookup, page_state, rendering, site_settings
 from seo.store import media, models, queries
 from seo.store.db import get_engine, get_session
 from seo.web import cache
@@ -50,7 +50,7 @@ def page_response(item: page_state.Planned) -> Response:
     """Render a page and answer with ETag, Last-Modified and a 304 when the client has it."""
     _page, body, _state = page_state.render(item)
     state = page_state.state_for(get_session(), item, body)
-    day = rendering.today()
+    day = site_settings.today()
     cache.get_cache().set(cache.page_key(item.path, state.fingerprint, day.isoformat()), body)
     cache.mark_cacheable(day)
     return _conditional(body, state.fingerprint, page_state.last_modified(state))
@@ -66,7 +66,7 @@ def _from_cache(path: str) -> Response | None:
     fingerprint, changed_at = state
     if request.if_none_match and fingerprint in request.if_none_match:
         return _conditional(b"", fingerprint, models.as_utc(changed_at))
-    day = rendering.today()
+    day = site_settings.today()
     body = cache.get_cache().get(cache.page_key(path, fingerprint, day.isoformat()))
     if body is None:
         return None

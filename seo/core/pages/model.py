@@ -20,7 +20,8 @@ from seo.core.hours import (
     week_spans,
 )
 from seo.core.interface import ENGLISH, N_, Interface
-from seo.core.locations import STATE_NAMES, Location, display_phone
+from seo.core.locations import Location, display_phone
+from seo.core.states import STATE_NAMES
 from seo.core.timezones import state_zone
 
 TITLE_MAX = 60  # characters search results usually show

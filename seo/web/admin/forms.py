@@ -27,8 +27,9 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from seo.core import hours
-from seo.core.locations import STATE_NAMES, STATUSES, intro_column
+from seo.core.locations import STATUSES, intro_column
 from seo.core.pages.model import language_name
+from seo.core.states import STATE_NAMES
 from seo.core.timezones import US_TIME_ZONES
 
 

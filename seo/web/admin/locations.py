@@ -8,7 +8,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from seo.core.hours import same_week
-from seo.core.locations import COLUMNS, STATE_NAMES, STATUSES, intro_column, validate_location
+from seo.core.locations import COLUMNS, STATUSES, intro_column, validate_location
+from seo.core.states import STATE_NAMES
 from seo.core.timezones import zone_for
 from seo.services import gate, revisions
 from seo.services.locations import check_location, save_location

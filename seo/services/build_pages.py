@@ -1,0 +1,334 @@
+"""Writing a static build: every page into a new folder swapped in (cold), or only the pages
+page state logged as changed since the previous build, in place behind a journal.
+
+services/build.py calls this once it has found that something changed."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from seo.core import pages, sitemaps, urls
+from seo.core.urls import MEDIA, PageRef
+from seo.services import (
+    build_folder,
+    dependencies,
+    feeds,
+    forking,
+    locator,
+    page_state,
+    rendering,
+    site_settings,
+)
+from seo.services.build_folder import MANIFEST, BuildReport
+from seo.services.sources import Catalog, DatabaseSource
+from seo.store import generation, media, models, queries
+from seo.store.db import get_engine
+
+CHUNK = 500  # pages per task: small enough to balance, large enough to amortise
+
+
+@dataclass
+class _Job:
+    source: Catalog
+    placed: list[tuple[PageRef, str]]
+    new: Path
+
+
+# A page path is slugs between slashes: nothing else can reach the disk.
+SAFE_PATH_RE = re.compile(r"^/(?:[a-z0-9]+(?:-[a-z0-9]+)*/)*$")
+
+
+def page_file(root: Path, path: str) -> Path:
+    """Where a page's path is written: <root>/<path>/index.html, never outside root."""
+    # Checked by pattern rather than by resolving: no file system calls per page.
+    if not SAFE_PATH_RE.match(path):
+        raise ValueError(f"page path {path!r} would be written outside the build folder")
+    return Path(os.path.join(root, path[1:], "index.html"))
+
+
+# (page state of the page, what it reads)
+Result = tuple[page_state.Rendered, frozenset[str]]
+
+
+def _place(item: tuple[PageRef, str]) -> str:
+    """Pages of one clinic side by side (their paths end in its slug), so a worker renders
+    its address and hours once for all of them (services/fragments.py)."""
+    return item[1].rstrip("/").rsplit("/", 1)[-1]
+
+
+def _render_chunk(span: tuple[int, int]) -> list[Result]:
+    """Render and write pages."""
+    job: _Job = forking.prepared()
+    out = []
+    for ref, path in job.placed[span[0] : span[1]]:
+        item = page_state.prepare(job.source, ref, path)
+        target = page_file(job.new, item.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _page, body, state = page_state.render(item)
+        target.write_bytes(body)
+        out.append((state, dependencies.texts(pages.depends(ref, item.inputs))))
+    return out
+
+
+def _sitemap_limit() -> int:
+    return current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
+
+
+def _sitemap_document(item: feeds.SitemapFile) -> bytes:
+    base = current_app.config["SITE_URL"]
+    return "".join(feeds.sitemap_document(get_engine(), base, item)).encode("utf-8")
+
+
+def _sitemap_index(session: Session, files: list[feeds.SitemapFile]) -> bytes:
+    base = current_app.config["SITE_URL"]
+    return feeds.sitemap_index(session, base, files).encode("utf-8")
+
+
+def _write_feeds(session: Session, root: Path) -> list[feeds.SitemapFile]:
+    base = current_app.config["SITE_URL"]
+    files = feeds.sitemap_files(session, _sitemap_limit())
+    (root / "sitemap.xml").write_bytes(_sitemap_index(session, files))
+    (root / "sitemaps").mkdir(exist_ok=True)
+    for item in files:
+        with open(root / "sitemaps" / f"{item.name}.xml", "w", encoding="utf-8") as handle:
+            handle.writelines(feeds.sitemap_document(get_engine(), base, item))
+    (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
+    return files
+
+
+def _write_key_file(root: Path) -> None:
+    """The IndexNow key file, as the server answers it, while a key is set."""
+    key = current_app.config.get("INDEXNOW_KEY")
+    if key:  # hexadecimal (checked at start): a plain file name at the root
+        (root / urls.indexnow_key_file(key).lstrip("/")).write_text(key, encoding="ascii")
+
+
+def _write_locator_index(job: _Job) -> None:
+    """The clinics as JSON: the locator script searches it where no server answers."""
+    target = job.new / urls.locator_index().lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(locator.index_document(job.source))
+
+
+def _manifest(
+    session: Session, files: list[feeds.SitemapFile], pages_count: int, changes: int
+) -> bytes:
+    """What this build was made from: the next one applies the page changes after it, or
+    does nothing while the site generation (moved with every page change) holds."""
+    with get_engine().connect() as connection:
+        locator_key = queries.page_inputs(connection, urls.locations_index())
+    return json.dumps(
+        {
+            "format": build_folder.FORMAT,
+            "settings": site_settings.build_digest(),
+            "changes": changes,
+            "generation": generation.value(session),
+            "pages": pages_count,
+            "locator": locator_key,
+            "sitemaps": {f.name: [f.group, f.start, f.end] for f in files},
+        },
+        sort_keys=True,
+    ).encode("utf-8")
+
+
+def build(
+    folder: build_folder.BuildFolder,
+    old: Path | None,
+    manifest: dict,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """Update the previous build in place when page state can say what changed since it,
+    else render every page anew."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        if (
+            old is not None
+            and manifest.get("settings") == site_settings.build_digest()
+            and page_state.is_current(session)
+            and queries.page_changes_kept_after(session, manifest["changes"])
+        ):
+            return _update(session, folder, old, manifest)
+        return _cold(session, folder, workers, progress)
+
+
+def _cold(
+    session: Session,
+    folder: build_folder.BuildFolder,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
+    """Render every page into a new folder, then publish it in one rename."""
+    new = folder.start()
+    report = BuildReport()
+    try:
+        catalog = Catalog(session)
+        placed = sorted(page_state.placed(catalog), key=_place)
+        job = _Job(catalog, placed, new)
+        processes = workers or os.cpu_count() or 1
+        results = _render_all(job, processes, progress)
+        # The locator's index is made beside the page state writes, which leave a core free.
+        with forking.Background(_write_locator_index, job, forked=processes > 1) as index:
+            page_state.save(session, (state for state, _deps in results), complete=True)
+            page_state.reindex(session, catalog, {s.path: deps for s, deps in results})
+            session.commit()
+            files = _write_feeds(session, new)
+            # The photo variants the pages show (their names hold a content hash).
+            names = [name for photo in catalog.every_photo() for name in photo.files()]
+            media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
+            index.result()
+        _write_key_file(new)
+        static = Path(current_app.static_folder or "")
+        if static.is_dir():
+            shutil.copytree(static, new / "static")
+        changes = queries.last_page_change(session)
+        (new / MANIFEST).write_bytes(_manifest(session, files, len(results), changes))
+        report.pages = report.written = len(results)
+        folder.publish(new)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return report
+
+
+def _update(
+    session: Session, folder: build_folder.BuildFolder, root: Path, manifest: dict
+) -> BuildReport:
+    """Apply the page changes logged since the previous build to it, in place."""
+    report = BuildReport(pages=queries.page_count(session))
+    changes = queries.last_page_change(session)
+    if changes == manifest["changes"]:
+        report.unchanged = report.pages
+        now = generation.value(session)
+        if manifest["generation"] != now:  # moved with no page changed (a restore): noted
+            journal = folder.journal(root)
+            journal.write(root / MANIFEST, json.dumps({**manifest, "generation": now}).encode())
+            journal.commit()
+        return report
+    paths = sorted(queries.page_changes_after(session, manifest["changes"]))
+    states = queries.page_states_at(session, paths)
+    journal = folder.journal(root)
+    try:
+        _stage_pages(session, journal, root, states, paths, report)
+        files = feeds.sitemap_files(session, _sitemap_limit())
+        before = manifest["sitemaps"]
+        for item in files:
+            target = root / "sitemaps" / f"{item.name}.xml"
+            inside = _inside(item, paths)
+            if before.get(item.name) == [item.group, item.start, item.end]:
+                if not inside:
+                    continue
+                patched = _patched(target, item, inside, states)
+                if patched is not None:
+                    journal.write(target, patched)
+                    continue
+            journal.write(target, _sitemap_document(item))
+        for name in set(before) - {f.name for f in files}:
+            journal.delete(root / "sitemaps" / f"{name}.xml")
+        journal.write(root / "sitemap.xml", _sitemap_index(session, files))
+        new_manifest = _manifest(session, files, report.pages, changes)
+        if json.loads(new_manifest)["locator"] != manifest["locator"]:
+            journal.write(root / urls.locator_index().lstrip("/"), locator.held().index())
+        journal.write(root / MANIFEST, new_manifest)  # last: it says which changes are in
+    except BaseException:
+        journal.abandon()
+        raise
+    journal.commit()
+    report.unchanged = report.pages - report.written
+    return report
+
+
+def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:
+    """The changed paths within a sitemap file's range (whatever their group)."""
+    first = bisect.bisect_left(paths, item.start)
+    last = len(paths) if item.end is None else bisect.bisect_left(paths, item.end)
+    return paths[first:last]
+
+
+def _patched(
+    target: Path, item: feeds.SitemapFile, paths: list[str], states: dict[str, models.PageState]
+) -> bytes | None:
+    """The sitemap file with the entries of changed pages replaced or dropped, its other
+    lines kept as they are; None when a page joins it (then it is written anew)."""
+    # Written by us one <url> a line, in path order: a changed page is one line to swap.
+    try:
+        text = target.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    base = current_app.config["SITE_URL"]
+    for path in paths:
+        state = states.get(path)
+        listed = state is not None and state.sitemap == item.group
+        at = text.find(f"<url><loc>{escape(base + path)}</loc>")
+        if at < 0:
+            if listed:
+                return None
+            continue
+        line = ""
+        if listed:
+            row = (state.path, state.changed_at, state.images, state.alternates)
+            document = "".join(sitemaps.write_urlset_rows(base, [row]))
+            line = next(x for x in document.splitlines(keepends=True) if x.startswith("<url>"))
+        end = text.index("\n", at) + 1
+        text = text[:at] + line + text[end:]
+    return text.encode("utf-8")
+
+
+def _stage_pages(
+    session: Session,
+    journal: build_folder.Journal,
+    root: Path,
+    states: dict[str, models.PageState],
+    paths: list[str],
+    report: BuildReport,
+) -> None:
+    """Render the changed pages into the journal; name the gone ones for removal."""
+    source = DatabaseSource(session)
+    photos: set[str] = set()
+    for path in paths:
+        state, ref = states.get(path), urls.parse(path)
+        inputs = pages.gather(source, ref) if state is not None and ref is not None else None
+        target = page_file(root, path)
+        if inputs is None:
+            if target.exists():
+                journal.delete(target)
+                report.removed += 1
+            continue
+        item = page_state.Planned(ref, path, inputs, rendering.inputs_key(inputs))
+        _page, body, _state = page_state.render(item)
+        journal.write(target, body)
+        report.written += 1
+        if ref.kind == "location":
+            photos.add(ref.key[0])
+    # New photo variants first: their names hold a content hash, so no page shows a
+    # half-copied file, and a file no page names yet is harmless.
+    names = [name for slug in sorted(photos) for name in _photo_files(session, slug)]
+    media.current().copy_variants(names, root / MEDIA / media.PHOTOS)
+
+
+def _photo_files(session: Session, slug: str) -> list[str]:
+    return [name for row in queries.photos_by_slug(session, slug) for name in row.to_core().files()]
+
+
+def _render_all(
+    job: _Job, processes: int, progress: Callable[[int, int], None] | None
+) -> list[Result]:
+    total = len(job.placed)
+    size = max(1, min(CHUNK, -(-total // (processes * 4))))
+    chunks = [(i, min(i + size, total)) for i in range(0, total, size)]
+    results: list[Result] = []
+    for part in forking.fork_map(job, _render_chunk, chunks, processes, ordered=False):
+        results += part
+        if progress:
+            progress(len(results), total)
+    return results
