@@ -1,5 +1,6 @@
 """`seo build`: the server's bytes on disk, incremental, a whole previous build on failure."""
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,7 +159,14 @@ def test_a_failure_beside_the_page_writes_stops_the_build(app, tmp_path, monkeyp
 
 
 def store_entries(parent: Path) -> set[str]:
-    return {p.name for p in (parent / ".site.builds").iterdir()}
+    """What the build store holds once the detached deletion of leftovers is done."""
+    store = parent / ".site.builds"
+    for _ in range(300):
+        names = {p.name for p in store.iterdir()}
+        if not any(n.startswith(build_folder.TRASH) for n in names):
+            return names
+        time.sleep(0.1)
+    raise AssertionError(f"leftovers still in {store} after 30 s: {sorted(names)}")
 
 
 def test_outdir_is_a_link_flipped_to_each_cold_build(app, tmp_path):

@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ MANIFEST = ".manifest.json"
 LOCK = ".lock"
 JOURNAL = "journal"
 PLAN = "plan.json"
+TRASH = ".trash-"  # what a detached process is deleting
 FORMAT = 3  # manifests of another format (before the site generation was in) mean cold
 
 
@@ -137,15 +139,27 @@ class BuildFolder:
         return out if out.is_dir() and _is_build(out) else None
 
     def remove_leftovers(self) -> None:
-        """Remove what killed or replaced builds left in the store (we hold the lock)."""
+        """Hand what killed or replaced builds left in the store to a detached process that
+        deletes it (we hold the lock): no build waits while a whole tree is deleted."""
         current = self.current()
+        doomed = []
         for entry in self.store.iterdir():
             if entry.name in (LOCK, JOURNAL) or entry == current:
                 continue
-            if entry.is_symlink() or entry.is_file():
-                entry.unlink()
-            else:
-                shutil.rmtree(entry, ignore_errors=True)
+            if not entry.name.startswith(TRASH):
+                target = self.store / f"{TRASH}{entry.name}"
+                if not target.exists():  # else an earlier name: it goes as it is
+                    entry = entry.rename(target)
+            doomed.append(str(entry))
+        if doomed:
+            # The shell starts rm in the background and exits at once: rm, in a session of
+            # its own, goes on after this process ends or is interrupted.
+            subprocess.run(
+                ["sh", "-c", 'rm -rf -- "$@" >/dev/null 2>&1 &', "sh", *doomed],
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                check=True,
+            )
 
     def journal(self, build: Path) -> Journal:
         """A journal to change `build` (the current build) in place."""
@@ -160,7 +174,8 @@ class BuildFolder:
     def publish(self, build: Path) -> None:
         """Point OUTDIR at a finished build in one rename.
 
-        The build it replaces stays in the store until the next build starts, so a reader
+        The build it replaces stays in the store until the next build starts (which has a
+        detached process delete it), so a reader
         that resolved the old link a moment ago still finds its files."""
         out = self.outdir
         if out.is_dir() and not out.is_symlink():
