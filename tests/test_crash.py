@@ -189,7 +189,8 @@ def test_build_killed_midway_leaves_the_previous_build_whole(app, tmp_path):
         cwd=ROOT,
         env={
             **child_env(app),
-            "CRASH_AFTER": "SELECT page_state.sitemap, count",  # the sitemaps come next
+            # The manifest's first read: every page and sitemap file is in the journal.
+            "CRASH_AFTER": "SELECT page_state.inputs",
             "CRASH_SENTINEL": str(sentinel),
         },
         stdout=subprocess.PIPE,

@@ -200,6 +200,31 @@ def test_a_rebuild_keeps_many_sitemap_files_right(app, tmp_path, change):
     assert len(list((tmp_path / "fresh" / "sitemaps").iterdir())) > 5
 
 
+def test_an_edit_updates_the_sitemaps_without_counting_every_page(app, tmp_path, monkeypatch):
+    app.config["SITEMAP_URL_LIMIT"] = 4  # many files, the edited pages in a few of them
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+    index = (out / "sitemap.xml").read_bytes()
+
+    def counted(*_args):
+        raise AssertionError("every page was counted again for one edit")
+
+    # The sitemap files and their newest changes come from the previous build's manifest.
+    monkeypatch.setattr(queries, "sitemap_groups", counted)
+    monkeypatch.setattr(queries, "chunk_newest", counted)
+    assert change_and_build(app, intro_edit, out).written == 3
+    monkeypatch.undo()
+    assert (out / "sitemap.xml").read_bytes() != index  # a newer lastmod for the edited files
+    with app.app_context():
+        build.build_site(tmp_path / "fresh", workers=1)
+    assert tree_bytes(out) == tree_bytes(tmp_path / "fresh")
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p: b for p, (b, _inode) in tree(root).items()}
+
+
 def assert_rebuild_equals_a_fresh_build(app, tmp_path, change) -> None:
     out = tmp_path / "site"
     with app.app_context():

@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -90,21 +91,20 @@ def _sitemap_document(item: feeds.SitemapFile) -> bytes:
     return "".join(feeds.sitemap_document(get_engine(), base, item)).encode("utf-8")
 
 
-def _sitemap_index(session: Session, files: list[feeds.SitemapFile]) -> bytes:
-    base = current_app.config["SITE_URL"]
-    return feeds.sitemap_index(session, base, files).encode("utf-8")
+def _sitemap_index(listed: list[feeds.Listed]) -> bytes:
+    return feeds.index_document(current_app.config["SITE_URL"], listed).encode("utf-8")
 
 
-def _write_feeds(session: Session, root: Path) -> list[feeds.SitemapFile]:
+def _write_feeds(session: Session, root: Path) -> list[feeds.Listed]:
     base = current_app.config["SITE_URL"]
-    files = feeds.sitemap_files(session, _sitemap_limit())
-    (root / "sitemap.xml").write_bytes(_sitemap_index(session, files))
+    listed = feeds.newest_changes(session, feeds.sitemap_files(session, _sitemap_limit()))
+    (root / "sitemap.xml").write_bytes(_sitemap_index(listed))
     (root / "sitemaps").mkdir(exist_ok=True)
-    for item in files:
+    for item, _newest in listed:
         with open(root / "sitemaps" / f"{item.name}.xml", "w", encoding="utf-8") as handle:
             handle.writelines(feeds.sitemap_document(get_engine(), base, item))
     (root / "robots.txt").write_text(sitemaps.robots_txt(base), encoding="utf-8")
-    return files
+    return listed
 
 
 def _write_key_file(root: Path) -> None:
@@ -122,7 +122,7 @@ def _write_locator_index(job: _Job) -> None:
 
 
 def _manifest(
-    session: Session, files: list[feeds.SitemapFile], pages_count: int, changes: int
+    session: Session, listed: list[feeds.Listed], pages_count: int, changes: int
 ) -> bytes:
     """What this build was made from: the next one applies the page changes after it, or
     does nothing while the site generation (moved with every page change) holds."""
@@ -136,7 +136,12 @@ def _manifest(
             "generation": generation.value(session),
             "pages": pages_count,
             "locator": locator_key,
-            "sitemaps": {f.name: [f.group, f.start, f.end] for f in files},
+            "sitemap_limit": _sitemap_limit(),
+            # In index order: [name, group, first path, next file's first path, newest change]
+            "sitemaps": [
+                [f.name, f.group, f.start, f.end, newest.isoformat() if newest else None]
+                for f, newest in listed
+            ],
         },
         sort_keys=True,
     ).encode("utf-8")
@@ -182,7 +187,7 @@ def _cold(
             page_state.save(session, (state for state, _deps in results), complete=True)
             page_state.reindex(session, catalog, {s.path: deps for s, deps in results})
             session.commit()
-            files = _write_feeds(session, new)
+            listed = _write_feeds(session, new)
             # The photo variants the pages show (their names hold a content hash).
             names = [name for photo in catalog.every_photo() for name in photo.files()]
             media.current().copy_variants(names, new / MEDIA / media.PHOTOS)
@@ -192,7 +197,7 @@ def _cold(
         if static.is_dir():
             shutil.copytree(static, new / "static")
         changes = queries.last_page_change(session)
-        (new / MANIFEST).write_bytes(_manifest(session, files, len(results), changes))
+        (new / MANIFEST).write_bytes(_manifest(session, listed, len(results), changes))
         report.pages = report.written = len(results)
         folder.publish(new)
     except BaseException:
@@ -220,9 +225,12 @@ def _update(
     journal = folder.journal(root)
     try:
         _stage_pages(session, journal, root, states, paths, report)
-        files = feeds.sitemap_files(session, _sitemap_limit())
-        before = manifest["sitemaps"]
-        for item in files:
+        listed = _same_sitemaps(root, manifest, paths, states)
+        if listed is None:  # pages joined, left or moved between sitemaps: counted again
+            files = feeds.sitemap_files(session, _sitemap_limit())
+            listed = feeds.newest_changes(session, files)
+        before = {row[0]: row[1:4] for row in manifest["sitemaps"]}
+        for item, _newest in listed:
             target = root / "sitemaps" / f"{item.name}.xml"
             inside = _inside(item, paths)
             if before.get(item.name) == [item.group, item.start, item.end]:
@@ -233,10 +241,10 @@ def _update(
                     journal.write(target, patched)
                     continue
             journal.write(target, _sitemap_document(item))
-        for name in set(before) - {f.name for f in files}:
+        for name in set(before) - {f.name for f, _newest in listed}:
             journal.delete(root / "sitemaps" / f"{name}.xml")
-        journal.write(root / "sitemap.xml", _sitemap_index(session, files))
-        new_manifest = _manifest(session, files, report.pages, changes)
+        journal.write(root / "sitemap.xml", _sitemap_index(listed))
+        new_manifest = _manifest(session, listed, report.pages, changes)
         if json.loads(new_manifest)["locator"] != manifest["locator"]:
             journal.write(root / urls.locator_index().lstrip("/"), locator.held().index())
         journal.write(root / MANIFEST, new_manifest)  # last: it says which changes are in
@@ -246,6 +254,45 @@ def _update(
     journal.commit()
     report.unchanged = report.pages - report.written
     return report
+
+
+def _same_sitemaps(
+    root: Path, manifest: dict, paths: list[str], states: dict[str, models.PageState]
+) -> list[feeds.Listed] | None:
+    """The previous build's sitemap files and their newest changes, brought up to date
+    without counting every page, when each changed page is listed in the sitemap it was
+    listed in before, or in none both times: then no file's range moves, and a file's
+    newest change is its previous one or a changed page's (changes only move forward).
+    None when a page joined, left or moved between sitemaps."""
+    if manifest["sitemap_limit"] != _sitemap_limit():
+        return None
+    base = current_app.config["SITE_URL"]
+    before = [(feeds.SitemapFile(*row[:4]), row[4]) for row in manifest["sitemaps"]]
+    newest = {f.name: datetime.fromisoformat(n) if n else None for f, n in before}
+    texts: dict[str, str] = {}
+    for path in paths:
+        state = states.get(path)
+        listed_in = state.sitemap if state is not None else ""
+        line = f"<url><loc>{escape(base + path)}</loc>"
+        was_in = None
+        for item, _newest in before:
+            if item.start <= path and (item.end is None or path < item.end):
+                if item.name not in texts:
+                    try:
+                        texts[item.name] = (root / "sitemaps" / f"{item.name}.xml").read_text(
+                            encoding="utf-8"
+                        )
+                    except OSError:
+                        return None
+                if line in texts[item.name]:
+                    was_in = item
+                    break
+        if (was_in.group if was_in else "") != listed_in:
+            return None
+        if was_in is not None and state is not None:
+            previous = newest[was_in.name]
+            newest[was_in.name] = max(previous, state.changed_at) if previous else state.changed_at
+    return [(item, newest[item.name]) for item, _newest in before]
 
 
 def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -31,17 +32,28 @@ def sitemap_files(session: Session, limit: int = sitemaps.SITEMAP_URL_LIMIT) -> 
     return files
 
 
-def sitemap_index(session: Session, site_url: str, files: list[SitemapFile]) -> str:
+# A sitemap file and the newest change inside it (None: it lists no page with a date).
+Listed = tuple[SitemapFile, datetime | None]
+
+
+def newest_changes(session: Session, files: list[SitemapFile]) -> list[Listed]:
+    """Each file with the newest change of a page inside it."""
+    return [(f, queries.chunk_newest(session, f.group, f.start, f.end)) for f in files]
+
+
+def index_document(site_url: str, listed: list[Listed]) -> str:
     """The sitemap index: one entry per file, its lastmod the newest change inside it."""
-    entries = []
-    for item in files:
-        newest = queries.chunk_newest(session, item.group, item.start, item.end)
-        entries.append(
-            sitemaps.Entry(
-                site_url + urls.sitemap_file(item.name), models.as_utc(newest) if newest else None
-            )
+    entries = [
+        sitemaps.Entry(
+            site_url + urls.sitemap_file(f.name), models.as_utc(newest) if newest else None
         )
+        for f, newest in listed
+    ]
     return "".join(sitemaps.write_index(entries))
+
+
+def sitemap_index(session: Session, site_url: str, files: list[SitemapFile]) -> str:
+    return index_document(site_url, newest_changes(session, files))
 
 
 def sitemap_document(engine: Engine, site_url: str, item: SitemapFile) -> Iterator[str]:
