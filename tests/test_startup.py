@@ -58,6 +58,7 @@ RENDERING = (
     "seo.services.rendering",
     "seo.core.pages",
     "seo.store.models",
+    "sqlalchemy.orm",
 )
 
 

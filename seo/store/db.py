@@ -19,11 +19,8 @@ _engine_lock = threading.Lock()
 def make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine, event
 
-    from seo.store import changes
-
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    changes.track()
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, Connection, Engine, Integer, MetaData, Table, event, select, update
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Not content: outside Base.metadata, so `seo dump` and `seo restore` leave it alone.
 # Migration 0012 creates the table with its one row.

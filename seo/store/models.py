@@ -29,6 +29,7 @@ from seo.core import articles
 from seo.core import locations as core
 from seo.core import photos as core_photos
 from seo.core.pages import model as pages
+from seo.store import changes
 
 
 def utcnow() -> datetime:
@@ -554,3 +555,8 @@ indexnow_outbox = Table(
     Column("attempts", Integer, nullable=False, default=0),  # failed sends so far
     Column("next_attempt_at", DateTime, nullable=False, index=True),
 )
+
+# Sessions note the clinics and services each transaction touches from the moment rows can
+# be written (store/changes.py); an engine made to read the site generation alone starts
+# without the ORM.
+changes.track()
