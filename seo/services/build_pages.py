@@ -223,9 +223,10 @@ def _update(
     paths = sorted(queries.page_changes_after(session, manifest["changes"]))
     states = queries.page_states_at(session, paths)
     journal = folder.journal(root)
+    texts: dict[str, str | None] = {}  # the previous sitemap files, each read once
     try:
         _stage_pages(session, journal, root, states, paths, report)
-        listed = _same_sitemaps(root, manifest, paths, states)
+        listed = _same_sitemaps(root, manifest, paths, states, texts)
         if listed is None:  # pages joined, left or moved between sitemaps: counted again
             files = feeds.sitemap_files(session, _sitemap_limit())
             listed = feeds.newest_changes(session, files)
@@ -236,7 +237,8 @@ def _update(
             if before.get(item.name) == [item.group, item.start, item.end]:
                 if not inside:
                     continue
-                patched = _patched(target, item, inside, states)
+                text = _sitemap_text(root, item.name, texts)
+                patched = _patched(text, item, inside, states)
                 if patched is not None:
                     journal.write(target, patched)
                     continue
@@ -256,8 +258,22 @@ def _update(
     return report
 
 
+def _sitemap_text(root: Path, name: str, texts: dict[str, str | None]) -> str | None:
+    """The previous build's sitemap file `name`, read on first use; None when unreadable."""
+    if name not in texts:
+        try:
+            texts[name] = (root / "sitemaps" / f"{name}.xml").read_text(encoding="utf-8")
+        except OSError:
+            texts[name] = None
+    return texts[name]
+
+
 def _same_sitemaps(
-    root: Path, manifest: dict, paths: list[str], states: dict[str, models.PageState]
+    root: Path,
+    manifest: dict,
+    paths: list[str],
+    states: dict[str, models.PageState],
+    texts: dict[str, str | None],
 ) -> list[feeds.Listed] | None:
     """The previous build's sitemap files and their newest changes, brought up to date
     without counting every page, when each changed page is listed in the sitemap it was
@@ -269,7 +285,6 @@ def _same_sitemaps(
     base = current_app.config["SITE_URL"]
     before = [(feeds.SitemapFile(*row[:4]), row[4]) for row in manifest["sitemaps"]]
     newest = {f.name: datetime.fromisoformat(n) if n else None for f, n in before}
-    texts: dict[str, str] = {}
     for path in paths:
         state = states.get(path)
         listed_in = state.sitemap if state is not None else ""
@@ -277,14 +292,10 @@ def _same_sitemaps(
         was_in = None
         for item, _newest in before:
             if item.start <= path and (item.end is None or path < item.end):
-                if item.name not in texts:
-                    try:
-                        texts[item.name] = (root / "sitemaps" / f"{item.name}.xml").read_text(
-                            encoding="utf-8"
-                        )
-                    except OSError:
-                        return None
-                if line in texts[item.name]:
+                text = _sitemap_text(root, item.name, texts)
+                if text is None:
+                    return None
+                if line in text:
                     was_in = item
                     break
         if (was_in.group if was_in else "") != listed_in:
@@ -303,14 +314,16 @@ def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:
 
 
 def _patched(
-    target: Path, item: feeds.SitemapFile, paths: list[str], states: dict[str, models.PageState]
+    text: str | None,
+    item: feeds.SitemapFile,
+    paths: list[str],
+    states: dict[str, models.PageState],
 ) -> bytes | None:
-    """The sitemap file with the entries of changed pages replaced or dropped, its other
-    lines kept as they are; None when a page joins it (then it is written anew)."""
+    """The sitemap file's text with the entries of changed pages replaced or dropped, its
+    other lines kept as they are; None when a page joins it or the file could not be read
+    (then it is written anew)."""
     # Written by us one <url> a line, in path order: a changed page is one line to swap.
-    try:
-        text = target.read_text(encoding="utf-8")
-    except OSError:
+    if text is None:
         return None
     base = current_app.config["SITE_URL"]
     for path in paths:
