@@ -49,6 +49,10 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(float(os.environ.get("MAX_UPLOAD_MB") or 20) * 1024 * 1024),
         # Clinic photos: variants served at /media/photos/, originals kept beside them.
         "MEDIA_DIR": os.environ.get("MEDIA_DIR") or str(Path(instance_path) / "media"),
+        # Compiled templates kept between processes; empty: compiled in each process.
+        "TEMPLATE_CACHE_DIR": os.environ.get(
+            "TEMPLATE_CACHE_DIR", str(Path(instance_path) / "template-cache")
+        ),
         "MAX_PHOTO_BYTES": int(float(os.environ.get("MAX_PHOTO_MB") or 15) * 1024 * 1024),
         # Checked from the file's header before decoding: a decompression bomb stops here.
         "MAX_PHOTO_PIXELS": int(float(os.environ.get("MAX_PHOTO_MEGAPIXELS") or 50) * 1e6),

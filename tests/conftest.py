@@ -58,6 +58,8 @@ fragments.check(True)
 POSTGRES_SKIPPED = "PostgreSQL tests NOT run"
 # Media folders of PostgreSQL test databases (a SQLite database keeps its folder beside it).
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "seo-test-media"
+# Compiled templates, shared by the suite's apps (each entry is keyed by the code version).
+TEMPLATE_CACHE = Path(tempfile.gettempdir()) / "seo-test-templates"
 
 
 def media_dir_for(database_url: str) -> Path:
@@ -128,6 +130,7 @@ def make_app(database_url: str, **extra):
             "SECRET_KEY": "test-secret",
             "TODAY": TODAY,
             "MEDIA_DIR": str(media_dir_for(database_url)),
+            "TEMPLATE_CACHE_DIR": str(TEMPLATE_CACHE),
             **extra,
         }
     )

@@ -27,7 +27,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
 from seo.core.interface import DEFAULT_LANGUAGE, ENGLISH, Interface
-from seo.services import fragments
+from seo.services import fragments, template_cache
 
 DOMAIN = "messages"
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
@@ -225,12 +225,18 @@ def install(app: Flask) -> None:
         raise CatalogError(f"SITE_LANGUAGE={language!r} has no catalog in {folder}")
     app.jinja_env.add_extension(LiteralMessages)
     app.jinja_env.add_extension(fragments.Fragments)
+    app.jinja_env.bytecode_cache = template_cache.for_language(
+        app.config["TEMPLATE_CACHE_DIR"], ENGLISH.language
+    )
 
 
 @functools.lru_cache(maxsize=16)
 def _environment(base: Environment, ui: Interface) -> Environment:
-    # A fresh cache: templates compiled for another language must not be copied in.
-    overlay = base.overlay(cache_size=400)
+    # Fresh caches: templates compiled for another language must not be copied in.
+    folder = current_app.config["TEMPLATE_CACHE_DIR"]
+    overlay = base.overlay(
+        cache_size=400, bytecode_cache=template_cache.for_language(folder, ui.language)
+    )
     overlay.interface = ui  # read by LiteralMessages as the templates are compiled
     return overlay
 
