@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from seo.core import indexnow, urls
+from seo.core import indexnow, rates, urls
 
 
 class ConfigError(ValueError):
@@ -81,6 +81,10 @@ def defaults(instance_path: str) -> dict:
     }
 
 
+# Request limits per client address (seo.web.limits), each read as a rate when the app starts.
+RATE_SETTINGS = ("LOGIN_RATE_LIMIT", "APPOINTMENT_RATE_LIMIT", "LOCATOR_RATE_LIMIT")
+
+
 def check(config) -> None:
     """Refuse settings the app cannot run with (raise ConfigError), before it starts."""
     key = config.get("INDEXNOW_KEY")
@@ -88,5 +92,10 @@ def check(config) -> None:
     problem = problem or indexnow.endpoint_problem(config["INDEXNOW_ENDPOINT"])
     if not urls.is_language_code(config["SITE_LANGUAGE"]):
         problem = f"SITE_LANGUAGE={config['SITE_LANGUAGE']!r} is not a two-letter code such as en"
+    for setting in RATE_SETTINGS:
+        try:
+            rates.parse(config[setting])
+        except rates.RateError as error:
+            problem = problem or f"{setting}: {error}"
     if problem:
         raise ConfigError(problem)

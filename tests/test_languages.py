@@ -466,10 +466,10 @@ def test_a_third_language_is_data_only(french_site, tmp_path):
     assert result.stdout.strip() == "created 0, updated 0, unchanged 15, retired 0"
 
 
-def test_site_language_must_be_a_language_code():
-    from seo.config import ConfigError, check
+def test_site_language_must_be_a_language_code(tmp_path):
+    from seo.config import ConfigError, check, defaults
 
-    config = {"INDEXNOW_ENDPOINT": "https://api.indexnow.org/indexnow", "SITE_LANGUAGE": "en"}
+    config = {**defaults(str(tmp_path)), "SITE_LANGUAGE": "en"}
     check(config)
     with pytest.raises(ConfigError, match="SITE_LANGUAGE='english'"):
         check({**config, "SITE_LANGUAGE": "english"})

@@ -234,27 +234,23 @@ def test_one_trusted_proxy_passes_on_scheme_and_host(migrated_app):
 
 @pytest.fixture
 def counters(app):
-    """The app's database counter storage (no REDIS_URL), used inside an app context."""
-    from seo.extensions import CounterStorage
+    """The app's database counters (no REDIS_URL), used inside an app context."""
+    from seo.store.counters import DatabaseCounters
 
     with app.app_context():
-        yield CounterStorage(get_engine())
+        yield DatabaseCounters(get_engine())
 
 
 def test_counter_counts_within_a_window_and_restarts_after_it(counters, monkeypatch):
     now = [1_000_000.0]
     monkeypatch.setattr(time, "time", lambda: now[0])
-    assert [counters.incr("k", 60) for _ in range(3)] == [1, 2, 3]
-    assert counters.get("k") == 3 and counters.get("other") == 0
-    assert counters.get_expiry("k") == 1_000_060.0
-    assert counters.incr("k", 60, amount=2) == 5
-    now[0] += 60
-    assert counters.get("k") == 0
-    assert counters.incr("k", 60) == 1
-    assert counters.get_expiry("k") == 1_000_120.0
-    counters.clear("k")
-    assert counters.get("k") == 0
-    assert counters.check()
+    assert [counters.hit("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert counters.count("k") == 3 and counters.count("other") == 0
+    now[0] += 59
+    assert counters.hit("k", 60) == 4  # the window runs from the first hit, not the last
+    now[0] += 1
+    assert counters.count("k") == 0
+    assert counters.hit("k", 60) == 1
 
 
 def test_expired_counters_are_removed(app, counters, monkeypatch):
@@ -263,12 +259,11 @@ def test_expired_counters_are_removed(app, counters, monkeypatch):
     now = [1_000_000.0]
     monkeypatch.setattr(time, "time", lambda: now[0])
     for address in ("a", "b", "c"):
-        counters.incr(address, 60)
+        counters.hit(address, 60)
     now[0] += 61
-    counters.incr("d", 60)
+    counters.hit("d", 60)
     with get_engine().connect() as connection:
         assert connection.scalar(select(func.count()).select_from(rate_limits)) == 1
-    assert counters.reset() == 1
 
 
 def test_concurrent_increments_lose_no_hit(counters):
@@ -279,7 +274,7 @@ def test_concurrent_increments_lose_no_hit(counters):
     def hit() -> None:
         barrier.wait()
         for _ in range(10):
-            seen.append(counters.incr("shared", 60))
+            seen.append(counters.hit("shared", 60))
 
     threads = [threading.Thread(target=hit) for _ in range(8)]
     for thread in threads:
@@ -287,7 +282,70 @@ def test_concurrent_increments_lose_no_hit(counters):
     for thread in threads:
         thread.join()
     assert sorted(seen) == list(range(1, 81))
-    assert counters.get("shared") == 80
+    assert counters.count("shared") == 80
+
+
+def test_redis_counters_expire_with_their_window():
+    redis = pytest.importorskip("redis")
+    from seo.store.counters import RedisCounters
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    counters = RedisCounters(REDIS_URL, prefix)
+    try:
+        assert [counters.hit("k", 60) for _ in range(3)] == [1, 2, 3]
+        assert counters.count("k") == 3 and counters.count("other") == 0
+        ttl = redis.Redis.from_url(REDIS_URL).ttl(f"{prefix}:limits:k")
+        assert 0 < ttl <= 60  # set by the first hit, not moved by the later ones
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+# --- settings and answers -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, count, seconds",
+    [
+        ("5 per minute", 5, 60),
+        ("30 per 10 minutes", 30, 600),
+        ("5/hour", 5, 3600),
+        (" 2 PER DAY ", 2, 86400),
+        ("1 per 1 second", 1, 1),
+    ],
+)
+def test_limits_read_as_people_write_them(text, count, seconds):
+    from seo.core import rates
+
+    assert rates.parse(text) == rates.Rate(count, seconds)
+
+
+@pytest.mark.parametrize("text", ["", "5", "five per minute", "5 per fortnight", "0 per minute",
+                                  "5 per 0 minutes", "5 per minute; 100 per day"])  # fmt: skip
+def test_a_limit_that_does_not_read_is_refused_at_start(text, tmp_path):
+    from seo.config import ConfigError
+
+    with pytest.raises(ConfigError, match="LOGIN_RATE_LIMIT"):
+        make_app(f"sqlite:///{tmp_path / 'x.sqlite'}", LOGIN_RATE_LIMIT=text)
+
+
+@sqlite_only
+def test_a_visitor_over_the_search_limit_gets_a_page_in_their_language(migrated_app):
+    """Not the staff sign-in page: a visitor's page, noindex, in the language searched in."""
+    app = migrated_app(LOCATOR_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    client.get("/es/locations/?q=63031")
+    refused = client.get("/es/locations/?q=63031")
+    assert refused.status_code == 429
+    body = refused.get_data(as_text=True)
+    assert "Hemos recibido muchas búsquedas" in body and 'lang="es"' in body
+    assert '<meta name="robots" content="noindex">' in body
+    assert "sign-in" not in body and "/admin/login" not in body
+    assert client.get("/locations/?q=63031").status_code == 200  # each route counts its own
+    english = client.get("/locations/?q=63031")
+    assert english.status_code == 429
+    assert "We have received many searches" in english.get_data(as_text=True)
 
 
 def test_account_lockout_still_applies_with_shared_counters(migrated_app):

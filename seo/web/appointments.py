@@ -27,11 +27,11 @@ from werkzeug.exceptions import NotFound
 from seo.core import appointments as core
 from seo.core.interface import N_
 from seo.core.locations import display_phone
-from seo.extensions import limiter
 from seo.services import catalogs
 from seo.services import rendering as site
 from seo.store import models, queries
 from seo.store.db import get_session
+from seo.web.limits import limited
 
 bp = Blueprint("appointments", __name__, url_prefix="/appointments")
 log = logging.getLogger(__name__)
@@ -108,9 +108,7 @@ def new():
 
 
 @bp.route("/new/", methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config.get("APPOINTMENT_RATE_LIMIT", "5 per hour"), methods=["POST"]
-)
+@limited("APPOINTMENT_RATE_LIMIT")
 def create():
     form = request.form
     target = _target(form.get("page", ""))

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from seo.core import locator as core
-from seo.extensions import limiter
 from seo.services import catalogs, locator
 from seo.web import public
+from seo.web.limits import limited
 
 bp = Blueprint("locator", __name__)
 
@@ -25,10 +25,7 @@ def _not_a_search() -> bool:
 
 
 @bp.route("/locations/")
-@limiter.limit(
-    lambda: current_app.config.get("LOCATOR_RATE_LIMIT", "30 per minute"),
-    exempt_when=_not_a_search,
-)
+@limited("LOCATOR_RATE_LIMIT", exempt=_not_a_search)
 def locations() -> Response:
     if _not_a_search():
         return public.page("locations/")
@@ -36,10 +33,7 @@ def locations() -> Response:
 
 
 @bp.route("/<language>/locations/")
-@limiter.limit(
-    lambda: current_app.config.get("LOCATOR_RATE_LIMIT", "30 per minute"),
-    exempt_when=_not_a_search,
-)
+@limited("LOCATOR_RATE_LIMIT", exempt=_not_a_search)
 def locations_in(language: str) -> Response:
     """The locator of another language's /<language>/locations/ page, in that language."""
     if _not_a_search() or catalogs.for_path(request.path).language != language:

@@ -177,6 +177,11 @@ ERRORS = {
     404: (N_("Page not found"), N_("We could not find that page. It may have moved.")),
     405: (N_("Method not allowed"), N_("This address does not accept that request.")),
     410: (N_("This clinic has closed"), N_("This location is no longer open.")),
+    # Searches of the store locator over LOCATOR_RATE_LIMIT.
+    429: (
+        N_("Too many requests"),
+        N_("We have received many searches from your address. Please wait a minute and try again."),
+    ),
 }
 
 

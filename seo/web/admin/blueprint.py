@@ -42,7 +42,7 @@ def csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("admin/error.html", title="Form expired", message=error.description), 400
 
 
-@bp.app_errorhandler(429)
+@bp.errorhandler(429)
 def too_many(error) -> tuple[str, int]:
     message = "Too many sign-in attempts. Wait a minute and try again."
     return render_template("admin/error.html", title="Slow down", message=message), 429

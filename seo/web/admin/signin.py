@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
-from seo.extensions import limiter
 from seo.store.db import get_session
 from seo.web.admin.auth import authenticate
 from seo.web.admin.blueprint import bp
 from seo.web.admin.forms import LoginForm
+from seo.web.limits import limited
 
 
 def _safe_next(target: str | None) -> str:
@@ -29,11 +29,7 @@ def _login_failed(response: Response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config.get("LOGIN_RATE_LIMIT", "5 per minute"),
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
+@limited("LOGIN_RATE_LIMIT", methods={"POST"}, counts=_login_failed)
 def login():
     form = LoginForm()
     if request.method == "GET":
