@@ -3,7 +3,9 @@ command line module, in one run.
 
 Each command runs N times, alternating, in a fresh process; the table gives the median and
 the fastest wall time of each. --reference DIR also times the same command in another
-checkout (e.g. the previous version) in the same run."""
+checkout (e.g. the previous version) in the same run; --reference-python runs it with
+another interpreter (a virtualenv with that version's requirements: Flask's command line
+loads every installed package's commands, so the packages installed count too)."""
 
 from __future__ import annotations
 
@@ -32,10 +34,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reference", help="another checkout to time `seo build --help` in")
+    parser.add_argument("--reference-python", default=sys.executable,
+                        help="the interpreter of the reference (default: this one)")  # fmt: skip
     args = parser.parse_args()
     runs = [(name, command, ROOT) for name, command in COMMANDS.items()]
     if args.reference:
-        help_command = COMMANDS["flask --app app seo build --help"]
+        help_command = [args.reference_python, *COMMANDS["flask --app app seo build --help"][1:]]
         runs.append((f"the same in {args.reference}", help_command, args.reference))
     times: dict[str, list[float]] = {name: [] for name, _command, _cwd in runs}
     with tempfile.TemporaryDirectory() as folder:
