@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -58,8 +59,9 @@ fragments.check(True)
 POSTGRES_SKIPPED = "PostgreSQL tests NOT run"
 # Media folders of PostgreSQL test databases (a SQLite database keeps its folder beside it).
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "seo-test-media"
-# Compiled templates, shared by the suite's apps (each entry is keyed by the code version).
-TEMPLATE_CACHE = Path(tempfile.gettempdir()) / "seo-test-templates"
+# Compiled templates shared by this process's apps: a private folder, removed at exit.
+TEMPLATE_CACHE = Path(tempfile.mkdtemp(prefix="seo-test-templates-"))
+atexit.register(shutil.rmtree, TEMPLATE_CACHE, ignore_errors=True)
 
 
 def media_dir_for(database_url: str) -> Path:

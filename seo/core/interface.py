@@ -48,6 +48,7 @@ class Interface:
 
     language: str
     catalog: Catalog = field(default_factory=NullTranslations)
+    version: str = ""  # a digest of the catalog's messages ("" for the message ids)
 
     def __repr__(self) -> str:
         return f"Interface({self.language!r})"

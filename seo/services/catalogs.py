@@ -13,6 +13,7 @@ in every language as the English page did before it was translatable."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from io import BytesIO
@@ -58,9 +59,9 @@ def languages(folder: str) -> frozenset[str]:
     return frozenset(found | {DEFAULT_LANGUAGE})
 
 
-def _read(folder: Path, language: str) -> Translations:
+def _read(folder: Path, language: str) -> tuple[Translations, str]:
     """A language's catalog from its compiled `.mo`, or from its `.po` when that is newer,
-    checked the same way from either."""
+    checked the same way from either; and a digest of its messages."""
     po, mo = _catalog_file(folder, language, ".po"), _catalog_file(folder, language, ".mo")
     source = (
         mo
@@ -84,15 +85,17 @@ def _read(folder: Path, language: str) -> Translations:
             raise CatalogError(f"{source}: message {message.id!r}: write quotes as “ ” or « »")
     compiled = BytesIO()
     write_mo(compiled, catalog)
+    version = hashlib.blake2b(compiled.getvalue(), digest_size=16).hexdigest()
     compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return Translations(compiled, domain=DOMAIN), version
 
 
 @functools.lru_cache(maxsize=16)
 def _interface(folder: str, language: str) -> Interface:
     if language == DEFAULT_LANGUAGE:
         return ENGLISH
-    return Interface(language, _read(Path(folder), language))
+    catalog, version = _read(Path(folder), language)
+    return Interface(language, catalog, version)
 
 
 def interface(language: str) -> Interface:
@@ -234,8 +237,9 @@ def install(app: Flask) -> None:
 def _environment(base: Environment, ui: Interface) -> Environment:
     # Fresh caches: templates compiled for another language must not be copied in.
     folder = current_app.config["TEMPLATE_CACHE_DIR"]
+    variant = f"{ui.language}-{ui.version}"  # its messages are compiled into its templates
     overlay = base.overlay(
-        cache_size=400, bytecode_cache=template_cache.for_language(folder, ui.language)
+        cache_size=400, bytecode_cache=template_cache.for_language(folder, variant)
     )
     overlay.interface = ui  # read by LiteralMessages as the templates are compiled
     return overlay

@@ -1,14 +1,18 @@
 """Compiled templates kept on disk between processes (Jinja's bytecode cache), so a command
 or a worker that starts does not compile again the templates the previous one compiled.
 
-Jinja recompiles a template whose source changed. What else shapes the compiled code (our
-template extensions, the catalogs they translate messages from at compile time, Jinja's
-own version) is in each entry's key: the code version and the language."""
+Jinja recompiles a template whose source changed. What else shapes the compiled code is in
+where an entry is kept: a folder per code version (our template extensions, Jinja's own
+version; the folders of other versions are deleted when a new one is made) and, in each
+entry's key, the language and a digest of its catalog (messages are translated as a
+template is compiled)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -19,36 +23,55 @@ from seo.services import site_settings
 log = logging.getLogger(__name__)
 
 
-class TemplateCache(FileSystemBytecodeCache):
-    """Entries of one language under `folder`; one that can't be written is compiled again
-    next time (logged once), never an error for the page."""
+@functools.lru_cache(maxsize=4)
+def _version_folder(folder: str) -> Path:
+    """This code version's folder under `folder`, made on first use; other versions' go."""
+    root = Path(folder)
+    current = root / f"jinja-{jinja2.__version__}-{site_settings.render_version()}"
+    current.mkdir(parents=True, exist_ok=True)
+    for other in root.iterdir():
+        if other != current and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+    return current
 
-    def __init__(self, folder: Path, language: str):
-        folder.mkdir(parents=True, exist_ok=True)
-        super().__init__(str(folder), "%s.jinja")
-        self.language = language
+
+class TemplateCache(FileSystemBytecodeCache):
+    """The entries of one language's templates (`variant`: its code and catalog digest).
+    Nothing is read or made before the first template is loaded; a folder that can't be
+    made or written leaves templates compiled in each process (logged once), never an
+    error for the page."""
+
+    def __init__(self, folder: str, variant: str):
+        self.folder, self.variant = folder, variant
+        self.pattern = "%s.jinja"
         self._warned = False
 
+    @functools.cached_property
+    def directory(self) -> str:  # type: ignore[override]
+        return str(_version_folder(self.folder))
+
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        salt = f"{jinja2.__version__}|{site_settings.render_version()}|{self.language}"
-        return hashlib.sha256(f"{salt}|{name}|{filename}".encode()).hexdigest()
+        return hashlib.sha256(f"{self.variant}|{name}|{filename}".encode()).hexdigest()
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError as error:
+            self._warn(error)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
         except OSError as error:
-            if not self._warned:
-                log.warning("compiled templates are not kept in %s: %s", self.directory, error)
-                self._warned = True
+            self._warn(error)
+
+    def _warn(self, error: OSError) -> None:
+        if not self._warned:
+            log.warning("compiled templates are not kept in %s: %s", self.folder, error)
+            self._warned = True
 
 
-def for_language(folder: str | None, language: str) -> TemplateCache | None:
-    """The cache of one language's templates, or None when TEMPLATE_CACHE_DIR is empty or
-    the folder can't be made (then templates are compiled in each process, as without it)."""
-    if not folder:
-        return None
-    try:
-        return TemplateCache(Path(folder), language)
-    except OSError as error:
-        log.warning("compiled templates are not kept in %s: %s", folder, error)
-        return None
+def for_language(folder: str | None, variant: str) -> TemplateCache | None:
+    """The cache of one language's templates; None when TEMPLATE_CACHE_DIR is empty (then
+    templates are compiled in each process)."""
+    return TemplateCache(folder, variant) if folder else None
