@@ -245,12 +245,16 @@ def test_counter_counts_within_a_window_and_restarts_after_it(counters, monkeypa
     now = [1_000_000.0]
     monkeypatch.setattr(time, "time", lambda: now[0])
     assert [counters.hit("k", 60) for _ in range(3)] == [1, 2, 3]
-    assert counters.count("k") == 3 and counters.count("other") == 0
+    counters.give_back("k")
+    assert counters.hit("k", 60) == 3
+    assert counters.hit("other", 60) == 1
     now[0] += 59
     assert counters.hit("k", 60) == 4  # the window runs from the first hit, not the last
     now[0] += 1
-    assert counters.count("k") == 0
     assert counters.hit("k", 60) == 1
+    counters.give_back("k")
+    counters.give_back("k")
+    assert counters.hit("k", 60) == 1  # never below zero
 
 
 def test_expired_counters_are_removed(app, counters, monkeypatch):
@@ -282,7 +286,7 @@ def test_concurrent_increments_lose_no_hit(counters):
     for thread in threads:
         thread.join()
     assert sorted(seen) == list(range(1, 81))
-    assert counters.count("shared") == 80
+    assert counters.hit("shared", 60) == 81
 
 
 def test_redis_counters_expire_with_their_window():
@@ -293,9 +297,12 @@ def test_redis_counters_expire_with_their_window():
     counters = RedisCounters(REDIS_URL, prefix)
     try:
         assert [counters.hit("k", 60) for _ in range(3)] == [1, 2, 3]
-        assert counters.count("k") == 3 and counters.count("other") == 0
+        counters.give_back("k")
+        assert counters.hit("k", 60) == 3 and counters.hit("other", 60) == 1
         ttl = redis.Redis.from_url(REDIS_URL).ttl(f"{prefix}:limits:k")
         assert 0 < ttl <= 60  # set by the first hit, not moved by the later ones
+        counters.give_back("gone")  # a window that ended is not started again
+        assert not redis.Redis.from_url(REDIS_URL).exists(f"{prefix}:limits:gone")
     finally:
         client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(f"{prefix}:*"):
@@ -346,6 +353,17 @@ def test_a_visitor_over_the_search_limit_gets_a_page_in_their_language(migrated_
     english = client.get("/locations/?q=63031")
     assert english.status_code == 429
     assert "We have received many searches" in english.get_data(as_text=True)
+
+
+@sqlite_only
+def test_only_failed_sign_ins_count_towards_the_limit(migrated_app):
+    app = migrated_app(LOGIN_RATE_LIMIT="2 per minute")
+    add_user(app)
+    for _ in range(3):  # each from a new browser, all from one address
+        assert StaffAuth(app.test_client()).login().status_code == 302
+    auth = StaffAuth(app.test_client())
+    codes = [auth.login(password=f"wrong {i}").status_code for i in range(3)]
+    assert codes == [401, 401, 429]
 
 
 def test_account_lockout_still_applies_with_shared_counters(migrated_app):

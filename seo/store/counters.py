@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from sqlalchemy import Engine, case, delete, select
+from sqlalchemy import Engine, case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from seo.store.models import rate_limits
@@ -19,8 +19,8 @@ class Counters(Protocol):
     def hit(self, key: str, seconds: int) -> int:
         """Count a hit of `key`; the count within its window, this hit included."""
 
-    def count(self, key: str) -> int:
-        """The hits of `key` within its current window (0 when it has ended)."""
+    def give_back(self, key: str) -> None:
+        """Take one hit of `key` back (a request that turned out not to count)."""
 
 
 class DatabaseCounters:
@@ -50,12 +50,14 @@ class DatabaseCounters:
                 connection.execute(delete(rate_limits).where(rate_limits.c.expires_at < now))
         return hits
 
-    def count(self, key: str) -> int:
-        query = select(rate_limits.c.hits).where(
-            rate_limits.c.key == key, rate_limits.c.expires_at > time.time()
+    def give_back(self, key: str) -> None:
+        statement = (
+            update(rate_limits)
+            .where(rate_limits.c.key == key, rate_limits.c.hits > 0)
+            .values(hits=rate_limits.c.hits - 1)
         )
-        with self.engine.connect() as connection:
-            return connection.scalar(query) or 0
+        with self.engine.begin() as connection:
+            connection.execute(statement)
 
 
 # INCR, and EXPIRE when the key is new, in one script: Redis runs it atomically.
@@ -63,6 +65,11 @@ _HIT = """
 local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return hits
+"""
+# DECR only a key that still exists: a window that ended is not started again below zero.
+_GIVE_BACK = """
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
+return 0
 """
 
 
@@ -76,9 +83,10 @@ class RedisCounters:
         self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self.prefix = f"{prefix}:limits:"
         self._hit = self.client.register_script(_HIT)
+        self._give_back = self.client.register_script(_GIVE_BACK)
 
     def hit(self, key: str, seconds: int) -> int:
         return int(self._hit(keys=[self.prefix + key], args=[seconds]))
 
-    def count(self, key: str) -> int:
-        return int(self.client.get(self.prefix + key) or 0)
+    def give_back(self, key: str) -> None:
+        self._give_back(keys=[self.prefix + key])

@@ -3,8 +3,9 @@ requests, locator searches), counted where every worker and instance sees the sa
 
 A view is limited by decorating it: `@limited("LOGIN_RATE_LIMIT", methods={"POST"})`. The
 limit is read from the app's settings on each request, so tests and operators can change it.
-Over the limit, the view is not run and the request is answered 429 by the blueprint's
-error handler. Nothing runs on other routes: public pages pay no cost for it.
+Over the limit, the view is not run and the request is answered 429 by the error handler
+of the view's blueprint (the app's visitor page otherwise). Nothing runs on other routes:
+public pages pay no cost for it.
 
 When the counters fail (Redis down), the request goes through and the failure is logged: an
 outage must not stop staff signing in or visitors asking for an appointment. Account
@@ -42,10 +43,10 @@ def _rate(text: str) -> rates.Rate:
     return rates.parse(text)
 
 
-def _counted(work: Callable[[Counters], int]) -> int:
+def _counted(work: Callable[[Counters], int | None]) -> int:
     """work(counters), or 0 (the request goes through) when the counters fail."""
     try:
-        return work(current_app.extensions[EXTENSION])
+        return work(current_app.extensions[EXTENSION]) or 0
     except Exception:  # any backend error: the request must not fail because of it
         log.exception(
             "Failed to rate limit %s %s; the request goes through", request.method, request.path
@@ -63,9 +64,12 @@ def limited(
     """Limit a view to the rate in the app setting `setting`, per client address.
 
     methods: only these methods are limited. counts: only responses it accepts count (a
-    failed sign-in), and the request is refused once the count has reached the limit;
-    without it every request counts, this one included. exempt: requests it accepts are
-    neither limited nor counted."""
+    failed sign-in); without it every request counts. exempt: requests it accepts are
+    neither limited nor counted.
+
+    A request is counted before its view runs, in one atomic step, so requests arriving
+    together from one address can't all pass the check at once; one whose response does
+    not count is taken back after."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -74,15 +78,13 @@ def limited(
                 return view(*args, **kwargs)
             rate = _rate(current_app.config[setting])
             key = f"{request.endpoint}:{rate}:{request.remote_addr or '127.0.0.1'}"
-            if counts is None:
-                if _counted(lambda c: c.hit(key, rate.seconds)) > rate.count:
-                    abort(429)
-                return view(*args, **kwargs)
-            if _counted(lambda c: c.count(key)) >= rate.count:
+            if _counted(lambda c: c.hit(key, rate.seconds)) > rate.count:
                 abort(429)
+            if counts is None:
+                return view(*args, **kwargs)
             response = make_response(view(*args, **kwargs))
-            if counts(response):
-                _counted(lambda c: c.hit(key, rate.seconds))
+            if not counts(response):
+                _counted(lambda c: c.give_back(key))
             return response
 
         return limited_view

@@ -180,7 +180,7 @@ ERRORS = {
     # Searches of the store locator over LOCATOR_RATE_LIMIT.
     429: (
         N_("Too many requests"),
-        N_("We have received many searches from your address. Please wait a minute and try again."),
+        N_("We have received many searches from your address. Please wait a while and try again."),
     ),
 }
 
