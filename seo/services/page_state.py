@@ -5,7 +5,7 @@ sitemap <lastmod>."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,7 @@ from seo.store import changes, generation, models, queries
 # Page changes logged for the static build to apply, newest first; a build further behind
 # than this is rebuilt whole, which then costs no more than applying them would.
 CHANGES_KEPT = 500_000
+FLUSH_EVERY = 2000  # page states written at a time
 
 
 @dataclass(frozen=True)
@@ -100,45 +101,46 @@ def save(
 
     Returns (pages whose bytes changed or appeared, pages removed)."""
     rendered = list(rendered)
-    if states is None:
-        states = (
-            queries.page_states(session)
-            if complete
-            else queries.page_states_at(session, [r.path for r in rendered])
-        )
     now = models.utcnow()
     seen: set[str] = set()
     announce: list[str] = []
     moved: list[str] = []
-    for item in rendered:
-        seen.add(item.path)
-        state = states.get(item.path)
-        if state is None:
-            state = models.PageState(
-                path=item.path,
-                sitemap=item.sitemap,
-                fingerprint=item.fingerprint,
-                changed_at=now,
-                inputs=item.inputs,
-                images=item.images,
-                alternates=item.alternates,
-            )
-            session.add(state)
-            states[item.path] = state
-            moved.append(item.path)
-            if item.sitemap:
-                announce.append(item.path)
-            continue
-        if state.fingerprint != item.fingerprint:
-            state.fingerprint, state.changed_at = item.fingerprint, now
-            moved.append(item.path)
-            if item.sitemap or state.sitemap:  # indexed, or was until this change
-                announce.append(item.path)
-        known = (state.sitemap, state.inputs, state.images, state.alternates)
-        if known != (item.sitemap, item.inputs, item.images, item.alternates):
-            state.sitemap, state.inputs = item.sitemap, item.inputs
-            state.images, state.alternates = item.images, item.alternates
-    removed = [s for path, s in states.items() if path not in seen] if complete else gone
+    for items, known_states in _with_states(session, rendered, complete, states):
+        for item in items:
+            seen.add(item.path)
+            state = known_states.get(item.path)
+            if state is None:
+                state = models.PageState(
+                    path=item.path,
+                    sitemap=item.sitemap,
+                    fingerprint=item.fingerprint,
+                    changed_at=now,
+                    inputs=item.inputs,
+                    images=item.images,
+                    alternates=item.alternates,
+                )
+                session.add(state)
+                known_states[item.path] = state
+                moved.append(item.path)
+                if item.sitemap:
+                    announce.append(item.path)
+                continue
+            if state.fingerprint != item.fingerprint:
+                state.fingerprint, state.changed_at = item.fingerprint, now
+                moved.append(item.path)
+                if item.sitemap or state.sitemap:  # indexed, or was until this change
+                    announce.append(item.path)
+            known = (state.sitemap, state.inputs, state.images, state.alternates)
+            if known != (item.sitemap, item.inputs, item.images, item.alternates):
+                state.sitemap, state.inputs = item.sitemap, item.inputs
+                state.images, state.alternates = item.images, item.alternates
+    if not complete:
+        removed = list(gone)
+    elif states is not None:
+        removed = [s for path, s in states.items() if path not in seen]
+    else:
+        left = [path for path in queries.page_paths(session) if path not in seen]
+        removed = list(queries.page_states_at(session, left).values())
     for state in removed:
         session.delete(state)
         announce.append(state.path)
@@ -149,6 +151,27 @@ def save(
         generation.bump(session)  # pages kept in memory by any process are stale from the commit on
     session.flush()
     return len(moved), len(removed)
+
+
+def _with_states(
+    session: Session,
+    rendered: list[Rendered],
+    complete: bool,
+    states: dict[str, models.PageState] | None,
+) -> Iterator[tuple[list[Rendered], dict[str, models.PageState]]]:
+    """The pages to save with their stored states: the states given, or read for them. The
+    pages of a whole site (complete, none given) go FLUSH_EVERY at a time, each part
+    written before the next is read: the whole site's states and pending writes at once
+    held twice the memory of the rest of a build."""
+    if states is not None:
+        yield rendered, states
+    elif not complete:
+        yield rendered, queries.page_states_at(session, [r.path for r in rendered])
+    else:
+        for start in range(0, len(rendered), FLUSH_EVERY):
+            part = rendered[start : start + FLUSH_EVERY]
+            yield part, queries.page_states_at(session, [r.path for r in part])
+            session.flush()
 
 
 def refresh(session: Session, *, commit: bool = True) -> tuple[int, int]:
