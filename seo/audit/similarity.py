@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import zlib
 from collections import Counter
@@ -178,37 +177,19 @@ def local_texts(texts: list[AuditText], config: AuditConfig) -> list[LocalText]:
     return results
 
 
-@functools.cache
-def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """The LSH bands and rows for a threshold: found by numerical integration (a tenth of
-    a second), so once per process rather than once per audit."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
-
-
 def similar_pairs(items: list[LocalText], config: AuditConfig) -> dict[str, tuple[str, float]]:
     """For each page, its most similar page above the ceiling (MinHash LSH, then exact)."""
-    from datasketch import MinHash, MinHashLSH
+    from seo.audit import minhash  # numpy: only once pages are compared
 
     candidates = [item for item in items if item.shingles]
     if len(candidates) < 2:
         return {}
-    params = _bands(config.max_similarity, config.num_perm)
-    lsh = MinHashLSH(threshold=config.max_similarity, num_perm=config.num_perm, params=params)
-    template = MinHash(num_perm=config.num_perm, hashfunc=int)
-    sketches = []
-    for number, item in enumerate(candidates):
-        sketch = MinHash(hashfunc=int, permutations=template.permutations, scheme=template.scheme)
-        sketch.update_batch(item.shingles)
-        lsh.insert(number, sketch, check_duplication=False)
-        sketches.append(sketch)
+    sketches = [minhash.sketch(item.shingles, config.num_perm) for item in candidates]
     found: dict[str, tuple[str, float]] = {}
-    for number, item in enumerate(candidates):
-        for other in lsh.query(sketches[number]):
-            if other == number:
-                continue
+    for item, others in zip(
+        candidates, minhash.candidates(sketches, config.max_similarity), strict=True
+    ):
+        for other in sorted(others):
             peer = candidates[other]
             similarity = len(item.shingles & peer.shingles) / len(item.shingles | peer.shingles)
             best = found.get(item.path)
