@@ -67,7 +67,9 @@ def bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 def candidates(sketches: Sequence[np.ndarray], threshold: float) -> list[set[int]]:
     """For each sketch, the others that agree with it on all rows of at least one band."""
-    count, rows = bands(threshold, len(sketches[0]) if sketches else 1)
+    if not sketches:
+        return []
+    count, rows = bands(threshold, len(sketches[0]))
     found: list[set[int]] = [set() for _ in sketches]
     for band in range(count):
         buckets: dict[bytes, list[int]] = {}

@@ -229,18 +229,15 @@ def install(app: Flask) -> None:
     app.jinja_env.add_extension(LiteralMessages)
     app.jinja_env.add_extension(fragments.Fragments)
     app.jinja_env.bytecode_cache = template_cache.for_language(
-        app.config["TEMPLATE_CACHE_DIR"], ENGLISH.language
+        app.config["TEMPLATE_CACHE_DIR"], ENGLISH
     )
 
 
 @functools.lru_cache(maxsize=16)
 def _environment(base: Environment, ui: Interface) -> Environment:
     # Fresh caches: templates compiled for another language must not be copied in.
-    folder = current_app.config["TEMPLATE_CACHE_DIR"]
-    variant = f"{ui.language}-{ui.version}"  # its messages are compiled into its templates
-    overlay = base.overlay(
-        cache_size=400, bytecode_cache=template_cache.for_language(folder, variant)
-    )
+    cache = template_cache.for_language(current_app.config["TEMPLATE_CACHE_DIR"], ui)
+    overlay = base.overlay(cache_size=400, bytecode_cache=cache)
     overlay.interface = ui  # read by LiteralMessages as the templates are compiled
     return overlay
 

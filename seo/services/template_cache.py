@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from seo.core.interface import Interface
 from seo.services import site_settings
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ class TemplateCache(FileSystemBytecodeCache):
             self._warned = True
 
 
-def for_language(folder: str | None, variant: str) -> TemplateCache | None:
-    """The cache of one language's templates; None when TEMPLATE_CACHE_DIR is empty (then
-    templates are compiled in each process)."""
-    return TemplateCache(folder, variant) if folder else None
+def for_language(folder: str | None, ui: Interface) -> TemplateCache | None:
+    """The cache of the templates of a language's interface (its messages are compiled into
+    them); None when TEMPLATE_CACHE_DIR is empty (then templates are compiled in each
+    process)."""
+    return TemplateCache(folder, f"{ui.language}-{ui.version}") if folder else None
