@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from seo.core import urls
 from seo.core.locations import parse_locations, write_locations
-from seo.services import page_state
+from seo.services import build, catalogs, page_state, rendering
 from seo.store.db import get_engine
 from seo.store.models import Location, PageState, Service
 
@@ -487,3 +487,46 @@ def test_the_spanish_locations_page_searches_in_spanish(client):
         as_text=True
     )
     assert client.get("/xx/locations/?q=63031").status_code == 404
+
+
+@pytest.fixture
+def own_catalogs(app, database_url, tmp_path):
+    """The demo with its interface catalogs in a folder of their own (TRANSLATIONS_DIR),
+    and a function that edits the Spanish one and starts an app as a new process would."""
+    folder = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, folder)
+
+    def edit():
+        po = folder / "es" / "LC_MESSAGES" / "messages.po"
+        po.write_text(po.read_text().replace('"Ir al contenido"', '"Saltar al contenido"'))
+        po.with_suffix(".mo").unlink(missing_ok=True)  # edited, not compiled: read from .po
+        catalogs._interface.cache_clear()  # as in a process that starts after the edit
+        return make_app(database_url, TRANSLATIONS_DIR=str(folder))
+
+    return make_app(database_url, TRANSLATIONS_DIR=str(folder)), edit
+
+
+def test_a_build_after_a_catalog_edit_writes_the_new_text(own_catalogs, tmp_path):
+    """A catalog kept outside the package is edited without a release: the next build is
+    not "nothing changed", and page state holds what it wrote."""
+    first, edit = own_catalogs
+    out = tmp_path / "site"
+    with first.app_context():
+        assert build.build_site(out, workers=1).written == 59
+    landing = out / SPANISH_LANDING.strip("/") / "index.html"
+    assert "Ir al contenido" in landing.read_text()
+    edited = edit()
+    with edited.app_context():
+        assert build.build_site(out, workers=1).written == 59
+    body = landing.read_bytes()
+    assert "Saltar al contenido" in body.decode()
+    with edited.test_request_context(), Session(get_engine()) as session:
+        assert session.get(PageState, SPANISH_LANDING).fingerprint == rendering.fingerprint(body)
+        assert page_state.refresh(session) == (0, 0)
+
+
+def test_a_catalog_edit_moves_the_rebuild_keys_of_that_languages_pages(own_catalogs):
+    _first, edit = own_catalogs
+    edited = edit()
+    with edited.test_request_context(), Session(get_engine()) as session:
+        assert page_state.refresh(session) == (10, 0)  # the Spanish pages, and only they

@@ -51,7 +51,8 @@ class Interface:
     version: str = ""  # a digest of the catalog's messages ("" for the message ids)
 
     def __repr__(self) -> str:
-        return f"Interface({self.language!r})"
+        # Its catalog's digest: a page's rebuild key moves when its interface text does.
+        return f"Interface({self.language!r}, {self.version!r})"
 
     @functools.cached_property
     def locale(self) -> Locale:

@@ -46,9 +46,21 @@ def render_version() -> str:
     return digest.hexdigest()
 
 
+def catalogs_version() -> str:
+    """A digest of the interface catalogs' files. Those in the package are in
+    render_version already; a TRANSLATIONS_DIR kept elsewhere is edited without a release."""
+    digest = hashlib.blake2b(digest_size=16)
+    root = Path(current_app.config["TRANSLATIONS_DIR"])
+    for file in sorted(root.glob("*/LC_MESSAGES/messages.[mp]o")):
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 def digest() -> str:
-    """A digest of what every page reads besides content: code, templates, site, today."""
-    text = repr((site_values(), today(), render_version())).encode()
+    """A digest of what every page reads besides content: code, templates, interface text,
+    site, today."""
+    text = repr((site_values(), today(), render_version(), catalogs_version())).encode()
     return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
