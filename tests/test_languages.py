@@ -495,15 +495,20 @@ def own_catalogs(app, database_url, tmp_path):
     and a function that edits the Spanish one and starts an app as a new process would."""
     folder = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, folder)
+    started = [make_app(database_url, TRANSLATIONS_DIR=str(folder))]
 
     def edit():
         po = folder / "es" / "LC_MESSAGES" / "messages.po"
         po.write_text(po.read_text().replace('"Ir al contenido"', '"Saltar al contenido"'))
         po.with_suffix(".mo").unlink(missing_ok=True)  # edited, not compiled: read from .po
         catalogs._interface.cache_clear()  # as in a process that starts after the edit
-        return make_app(database_url, TRANSLATIONS_DIR=str(folder))
+        started.append(make_app(database_url, TRANSLATIONS_DIR=str(folder)))
+        return started[-1]
 
-    return make_app(database_url, TRANSLATIONS_DIR=str(folder)), edit
+    yield started[0], edit
+    for each in started:
+        with each.app_context():
+            get_engine().dispose()
 
 
 def test_a_build_after_a_catalog_edit_writes_the_new_text(own_catalogs, tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -144,8 +144,10 @@ def _days(text: str, where: str) -> tuple[str, ...]:
     return tuple(days)
 
 
-def parse_opening_hours(text: str) -> list[OpeningRule]:
-    """Parse `Mo-Fr 09:00-17:00; Sa 09:00-12:00` into rules."""
+@functools.lru_cache(maxsize=4096)
+def parse_opening_hours(text: str) -> tuple[OpeningRule, ...]:
+    """Parse `Mo-Fr 09:00-17:00; Sa 09:00-12:00` into rules (kept: a clinic's hours are
+    read by each of its pages, and many clinics share theirs)."""
     rules = []
     for chunk in (c.strip() for c in text.split(";")):
         if not chunk:
@@ -158,10 +160,10 @@ def parse_opening_hours(text: str) -> list[OpeningRule]:
             continue
         for opens, closes in _time_ranges(match["times"], chunk):
             rules.append(OpeningRule(days, opens, closes))
-    return rules
+    return tuple(rules)
 
 
-def _week_spans(rules: list[OpeningRule]) -> list[tuple[int, int, str]]:
+def _week_spans(rules: Sequence[OpeningRule]) -> list[tuple[int, int, str]]:
     """Each opening as (start, end) minutes from Monday 00:00, with the text it came from;
     a range past Sunday midnight also appears a week earlier, to meet Monday's."""
     spans = []
@@ -177,7 +179,7 @@ def _week_spans(rules: list[OpeningRule]) -> list[tuple[int, int, str]]:
     return sorted(spans)
 
 
-def _overlaps(rules: list[OpeningRule]) -> list[tuple[str, str]]:
+def _overlaps(rules: Sequence[OpeningRule]) -> list[tuple[str, str]]:
     """Every range that overlaps the one before it, as (its day code, the problem)."""
     spans = _week_spans(rules)
     return [
@@ -187,7 +189,7 @@ def _overlaps(rules: list[OpeningRule]) -> list[tuple[str, str]]:
     ]
 
 
-def _check_overlaps(rules: list[OpeningRule]) -> None:
+def _check_overlaps(rules: Sequence[OpeningRule]) -> None:
     if problems := _overlaps(rules):
         raise HoursError(problems[0][1])
 

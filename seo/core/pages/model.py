@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -208,6 +209,11 @@ def format_pattern(pattern: str, values: dict[str, str]) -> str:
 
 def directions_url(location: Location) -> str:
     address = f"{location.street_address}, {location.city}, {location.state} {location.postal_code}"
+    return _directions(address)
+
+
+@functools.lru_cache(maxsize=4096)
+def _directions(address: str) -> str:
     return "https://www.google.com/maps/dir/?" + urlencode({"api": "1", "destination": address})
 
 
