@@ -42,9 +42,13 @@ def _session() -> Session:
     return Session(get_engine(), expire_on_commit=False)
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(lines: list[str], advice: list[str] | None = None) -> None:
+    """Exit 1 with one problem a line on stderr (machine-readable, `row N, column NAME:
+    message` for a file's rows) and any advice for the person on stdout."""
     for line in lines:
         click.echo(line, err=True)
+    for line in advice or ():
+        click.echo(line)
     sys.exit(1)
 
 
@@ -56,8 +60,8 @@ def _read_file(path: str) -> str:
         if size > MAX_FILE_BYTES:  # refused before a byte is read into memory
             _fail([f"{path}: the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
         return decode_csv(Path(path).read_bytes())
-    except ValueError as exc:
-        _fail([f"{path}: {exc}"])
+    except ValueError as exc:  # names its row and column, as every other problem does
+        _fail([str(exc)])
     except OSError as exc:
         _fail([f"{path}: {exc.strerror}"])
     raise AssertionError("unreachable")
@@ -132,13 +136,13 @@ def import_locations_command(
         if report.mass_retire:
             going = [f"  {o.name} ({o.slug})" for o in report.retiring_live]
             _fail(
-                [str(e) for e in report.errors]
-                + ["it would take these clinics offline:", *going]
-                + ["check the file; to retire them all the same: --allow-mass-retire"]
+                [str(e) for e in report.errors],
+                ["it would take these clinics offline:", *going]
+                + ["check the file; to retire them all the same: --allow-mass-retire"],
             )
         if not report.ok:
             hint = ["(publishing despite them: --allow-audit-errors)"] if report.gated else []
-            _fail([str(e) for e in report.errors] + hint)
+            _fail([str(e) for e in report.errors], hint)
     click.echo(report.summary() + (" (dry run: nothing written)" if dry_run else ""))
 
 
@@ -146,12 +150,16 @@ def import_locations_command(
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 def export_locations_command(file: str) -> None:
     """Write every location in the locations.csv format."""
+    import csv
+    import io
+
     from seo.services import locations
 
     with _session() as session:
         text = locations.export_locations(session)
     Path(file).write_text(text, encoding="utf-8", newline="")
-    click.echo(f"wrote {max(text.count(chr(10)) - 1, 0)} rows to {file}", err=True)
+    rows = sum(1 for _row in csv.reader(io.StringIO(text))) - 1  # an intro may hold lines
+    click.echo(f"wrote {max(rows, 0)} rows to {file}", err=True)
 
 
 @seo.command("import-article")

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from seo.store.db import get_engine
@@ -38,6 +38,17 @@ def test_export_then_import_is_a_no_op(runner, app, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "created 0, updated 0, unchanged 15, retired 0"
     assert snapshot(app) == before
+
+
+def test_export_counts_rows_not_lines(runner, app, tmp_path):
+    with app.app_context(), Session(get_engine()) as session:
+        stmt = update(Location).where(Location.slug == "kirkwood-mo")
+        session.execute(stmt.values(intro="A first paragraph.\n\nA second paragraph."))
+        session.commit()
+    out = tmp_path / "export.csv"
+    result = runner.invoke(args=["seo", "export-locations", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote 15 rows to {out}" in result.stderr
 
 
 def test_bad_row_writes_nothing(runner, app, tmp_path):

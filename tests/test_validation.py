@@ -275,7 +275,7 @@ def test_cli_reports_the_cell_of_a_windows_1252_file(app, runner, tmp_path):
     result = runner.invoke(args=["seo", "import-locations", str(path)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"{path}: row 2, column city: byte 0xF1 is not UTF-8; "
+        "row 2, column city: byte 0xF1 is not UTF-8; "
         'the file looks like Windows-1252: save it as "CSV UTF-8"\n'
     )
 

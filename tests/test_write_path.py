@@ -51,6 +51,8 @@ def import_rejections(runner, tmp_path, row: dict, *options: str) -> set[tuple[s
     assert result.exit_code == 1, result.output
     found = re.findall(r"^row 2, column (\w+): (.*)$", result.stderr, re.M)
     assert found, result.stderr
+    # Every line of stderr is a problem in the contract's form; advice goes to stdout.
+    assert len(found) == len(result.stderr.splitlines()), result.stderr
     return set(found)
 
 
