@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from seo.core import urls
 from seo.store.db import get_engine
 from seo.store.models import Location, SlugRedirect
 
@@ -87,6 +88,46 @@ def test_unknown_pages_are_real_404s(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert b'name="robots" content="noindex"' in response.data
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nope",
+        "/NOPE",
+        "/Nope/",
+        "/a/b/c",
+        "/neuropathic-pain-treatment/nope-mo",
+        "/locations/zz",
+        "/locations/ballwin-mo",  # a draft
+        "/es/nope",
+        "/fr",
+        "/neuropathic-pain-treatment/florissant-mo/extra",
+        "/neuropathic-pain-treatment/florissant-mo/%20",
+    ],
+)
+def test_unknown_pages_in_any_form_are_404s_without_a_redirect_first(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "slug, status",
+    [("kirkwood-mo", 410), ("north-county-mo", 200)],
+)
+def test_moved_and_gone_pages_in_another_form_redirect_to_the_canonical_form(
+    app, client, slug, status
+):
+    set_location(app, "kirkwood-mo", status="retired")
+    with app.app_context(), Session(get_engine()) as session:
+        row = session.scalars(select(Location).where(Location.slug == "florissant-mo")).one()
+        row.slug = "north-county-mo"
+        session.add(SlugRedirect(old_slug="florissant-mo", location_id=row.id))
+        session.commit()
+    for path in (f"/locations/{slug}", "/locations/Florissant-MO"):
+        response = client.get(path)
+        assert response.status_code == 301, path
+        assert response.headers["Location"] == urls.canonical(path)
+    assert client.get(f"/locations/{slug}/").status_code == status
 
 
 def set_location(app, slug, **values):

@@ -27,15 +27,27 @@ CACHE_CONTROL = "public, max-age=300"
 
 @bp.before_app_request
 def canonical_redirect() -> Response | None:
-    """Send a page path without its trailing slash, or with capitals, to the canonical form."""
+    """Send a page path without its trailing slash, or with capitals, to the canonical form;
+    a path whose canonical form is no page answers 404 at once, never a redirect first."""
     path = request.path
     if not urls.is_page_path(path):
         return None
     canonical = urls.canonical(path)
     if canonical == path:
         return None
+    if not _answers(canonical):
+        abort(404)
     query = request.query_string.decode("latin-1")
     return redirect(canonical + ("?" + query if query else ""), code=301)
+
+
+def _answers(path: str) -> bool:
+    """Whether a canonical page path answers other than 404: a page, or where one went (a
+    renamed slug, a retired clinic)."""
+    with get_engine().connect() as connection:
+        if queries.page_fingerprint(connection, path) is not None:
+            return True
+    return lookup.resolve(get_session(), path) is not None
 
 
 def _conditional(body: bytes, fingerprint: str, changed_at) -> Response:
