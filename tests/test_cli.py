@@ -1,7 +1,10 @@
 """The `flask seo ...` commands, end to end on SQLite and PostgreSQL."""
 
+import csv
+import io
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -152,3 +155,29 @@ def test_demo_services_are_loaded(app):
     with app.app_context(), Session(get_engine()) as session:
         slugs = set(session.scalars(select(Service.slug)))
     assert {"neuropathic-pain-treatment", "ketamine-infusion-therapy"} <= slugs
+
+
+@pytest.mark.parametrize(
+    "target, problem",
+    [
+        ("ballwin-mo", "'ballwin-mo' is a draft; publish it first or pick a published one"),
+        ("nowhere-mo", "no location has the slug 'nowhere-mo'"),
+    ],
+)
+def test_a_redirect_must_lead_to_a_published_location(runner, app, tmp_path, target, problem):
+    """A retired clinic's pages redirect to the pages of its successor: one that has none
+    (a draft, no clinic at all) is refused, naming the row and column."""
+    out = tmp_path / "export.csv"
+    runner.invoke(args=["seo", "export-locations", str(out)])
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    number = next(n for n, r in enumerate(rows, start=2) if r["slug"] == "st-louis-mo")
+    rows[number - 2] |= {"status": "retired", "redirect_to": target}
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = snapshot(app)
+    result = runner.invoke(args=["seo", "import-locations", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == f"row {number}, column redirect_to: {problem}\n"
+    assert snapshot(app) == before

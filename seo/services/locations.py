@@ -37,7 +37,7 @@ def database_problems(
     owner_checked: bool = False,
 ) -> list[FieldError]:
     """The rules a location value must meet that need the database: a slug that is no state
-    code or reserved word and no other location's, and a redirect to an open location.
+    code or reserved word and no other location's, and a redirect to a published location.
 
     `pending` holds the other values of the same import (they win over stored ones);
     `owner_checked` is for the form, where a slug may belong to another location."""
@@ -64,6 +64,13 @@ def database_problems(
         elif status == "retired":
             errors.append(
                 FieldError("redirect_to", f"{value.redirect_to!r} is retired too; pick an open one")
+            )
+        elif status == "draft":  # no page of it is live: the redirect would lead to a 404
+            errors.append(
+                FieldError(
+                    "redirect_to",
+                    f"{value.redirect_to!r} is a draft; publish it first or pick a published one",
+                )
             )
     return errors
 
