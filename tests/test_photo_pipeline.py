@@ -146,6 +146,6 @@ def test_sitemap_lists_at_most_a_thousand_images_per_page():
         photos.Photo(f"{n:020x}", "alt", 480, 320, (480,), main=n == 5) for n in range(1200)
     )
     given = location.Inputs(Site("https://x.example"), None, (), (), closure=None, photos=many)
-    listed = location.sitemap_images(given)
+    listed = location.KIND.images(given)
     assert len(listed) == photos.SITEMAP_IMAGES_PER_URL == 1000
     assert listed[0] == many[5].largest  # the main photo first

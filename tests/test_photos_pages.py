@@ -13,6 +13,8 @@ from seo.services.build import build_site
 
 BASE = "https://clinics.example"
 FLORISSANT = ("/locations/florissant-mo/", "/neuropathic-pain-treatment/florissant-mo/")
+# Its pages in every language: photos' alt text aside, the same photos.
+EVERY_FLORISSANT = FLORISSANT + tuple("/es" + path for path in FLORISSANT)
 FRONT_ALT = "Front of Gateway Pain Relief Florissant: a one-storey clinic"
 NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -70,7 +72,7 @@ def test_a_clinic_without_photos_shows_none(client):
         assert "image" not in clinic_node(tree)
 
 
-@pytest.mark.parametrize("path", FLORISSANT)
+@pytest.mark.parametrize("path", EVERY_FLORISSANT)
 def test_the_clinic_json_ld_names_every_photo_by_absolute_url(client, path):
     images = clinic_node(tree_of(client, path))["image"]
     assert len(images) == 2
@@ -81,22 +83,42 @@ def test_the_clinic_json_ld_names_every_photo_by_absolute_url(client, path):
         assert fetch(client, image.removeprefix(BASE)).status_code == 200
 
 
-def test_the_location_sitemap_lists_the_photos_and_validates(client):
-    data = client.get("/sitemaps/locations-1.xml").get_data()
+def sitemap_images(client, name: str) -> dict[str, list[str]]:
+    data = client.get(f"/sitemaps/{name}-1.xml").get_data()
     sitemap_schema().validate(data)
-    listed = {
+    return {
         url.findtext("s:loc", namespaces=NS): url.xpath(
             "image:image/image:loc/text()", namespaces=NS
         )
         for url in etree.fromstring(data).findall("s:url", NS)
     }
+
+
+def test_the_location_sitemap_lists_the_photos_and_validates(client):
+    listed = sitemap_images(client, "locations")
     assert len(listed[BASE + "/locations/florissant-mo/"]) == 2
     assert len(listed[BASE + "/locations/st-louis-mo/"]) == 1
     assert listed[BASE + "/locations/kirkwood-mo/"] == []
-    landing = client.get("/sitemaps/neuropathic-pain-treatment-1.xml").get_data()
-    assert b"image:image" not in landing
-    tree = tree_of(client, "/locations/florissant-mo/")
-    assert listed[BASE + "/locations/florissant-mo/"] == clinic_node(tree)["image"]
+
+
+def test_every_page_of_a_clinic_lists_its_photos_as_its_json_ld_names_them(client):
+    listed = sitemap_images(client, "locations") | sitemap_images(
+        client, "neuropathic-pain-treatment"
+    )
+    for path in EVERY_FLORISSANT:
+        images = clinic_node(tree_of(client, path))["image"]
+        assert len(images) == 2
+        assert listed[BASE + path] == images, path
+    assert listed[BASE + "/neuropathic-pain-treatment/kirkwood-mo/"] == []
+
+
+def test_a_spanish_page_shows_the_photo_with_the_clinics_name_as_alt_text(client):
+    """Staff write alt text in the default language: another language's page shows the
+    clinic's name instead of English."""
+    (alt,) = tree_of(client, "/es/locations/florissant-mo/").xpath("//figure//img/@alt")
+    assert alt == "Gateway Pain Relief Florissant"
+    (alt,) = tree_of(client, "/locations/florissant-mo/").xpath("//figure//img/@alt")
+    assert alt.startswith(FRONT_ALT)
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,12 @@ def in_order(photos: Sequence[Photo]) -> tuple[Photo, ...]:
     return tuple([main] + [p for p in photos if p is not main]) if main else ()
 
 
+def sitemap_paths(photos: Sequence[Photo]) -> tuple[str, ...]:
+    """The images a page showing a clinic's photos lists in its sitemap entry: the same
+    images, in the same order, as its clinic's JSON-LD `image`."""
+    return tuple(p.largest for p in in_order(photos)[:SITEMAP_IMAGES_PER_URL])
+
+
 def check_alt(text: str) -> tuple[str, str | None]:
     """The alt text as stored (spaces collapsed), or the reason it is refused."""
     problem = cell_problem(text)

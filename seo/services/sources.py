@@ -219,8 +219,8 @@ def in_language(source, language: str, translations: Translations, views: dict):
 class InLanguage:
     """A source as the pages of another language than the default read it: only services
     with an article in it and clinics with an intro in it, each showing that text. Nothing
-    written in the default language shows through (photos' alt text and page overrides'
-    intros and questions are written in it, so they are left out)."""
+    written in the default language shows through (page overrides' intros and questions are
+    written in it, so they are left out; photos' alt text too, the clinic's name stands in)."""
 
     def __init__(self, base, language: str, translations: dict[str, models.Translation]):
         self._base = base
@@ -287,7 +287,10 @@ class InLanguage:
         return tuple(x for x in found if x is not None)
 
     def photos(self, location_slug: str) -> tuple[Photo, ...]:
-        return ()
+        location = self._base.location(location_slug)
+        if location is None:
+            return ()
+        return tuple(replace(p, alt=location.name) for p in self._base.photos(location_slug))
 
 
 class Preview:

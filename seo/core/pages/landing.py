@@ -149,5 +149,6 @@ KIND = PageKind(
     compose=compose,
     sitemap=sitemap,
     depends=depends,
+    images=lambda given: photos.sitemap_paths(given.photos),
     exists=exists,
 )

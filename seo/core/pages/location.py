@@ -93,11 +93,6 @@ def compose(given: Inputs) -> Page:
     return schema_org.with_graph(page, graph)
 
 
-def sitemap_images(given: Inputs) -> tuple[str, ...]:
-    ordered = photos.in_order(given.photos)[: photos.SITEMAP_IMAGES_PER_URL]
-    return tuple(p.largest for p in ordered)
-
-
 KIND = PageKind(
     name="location",
     path=lambda key: urls.location(key[0]),
@@ -106,6 +101,6 @@ KIND = PageKind(
     compose=compose,
     sitemap=lambda given: "locations",
     depends=lambda given: frozenset({("clinic", given.location.slug), ("services", "")}),
-    images=sitemap_images,
+    images=lambda given: photos.sitemap_paths(given.photos),
     exists=lambda source, key: source.location(key[0]) is not None,
 )
