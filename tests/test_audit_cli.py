@@ -85,6 +85,9 @@ def test_seeded_defects_are_found_in_text_and_json(runner, app):
     document = run(runner, "json")
     assert document.exit_code == 1
     found = {(f["rule"], f["path"]) for f in findings_of(document)}
+    assert all(
+        f["code"] == f["rule"] and f["level"] and f["message"] for f in findings_of(document)
+    )
     expected = {
         ("title-duplicate", f"/{KETAMINE}/florissant-mo/"),
         ("broken-internal-link", FLORISSANT),

@@ -40,7 +40,10 @@ def format_text(findings: list[Finding], pages: int | None = None) -> str:
 
 def format_json(findings: list[Finding], pages: int | None = None) -> str:
     """{"findings": [...], "summary": {...}} as JSON; `related` only where a rule names
-    another page."""
-    rows = [{k: v for k, v in asdict(f).items() if v or k != "related"} for f in findings]
+    another page. A finding's `code` is its rule's id (also given as `rule`)."""
+    rows = [
+        {"code": f.rule} | {k: v for k, v in asdict(f).items() if v or k != "related"}
+        for f in findings
+    ]
     document = {"findings": rows, "summary": summarize(findings, pages)}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
