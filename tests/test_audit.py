@@ -634,6 +634,7 @@ def test_text_and_json_output():
     assert lines[-1] == "1 error, 1 warning, 0 info on 2 pages"
     document = json.loads(audit.format_json(findings, pages=2))
     assert document["findings"][1] == {
+        "code": "phone-missing",
         "level": "error",
         "rule": "phone-missing",
         "path": "/b/",
