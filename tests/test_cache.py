@@ -125,3 +125,12 @@ def test_conditional_and_query_requests_are_answered_by_flask(client):
     etag = first.headers["ETag"]
     assert client.get(LANDING, headers={"If-None-Match": etag}).status_code == 304
     assert client.get(LANDING + "?utm_source=x").data == first.data
+
+
+def test_responses_leave_the_date_header_to_the_http_server(client):
+    """gunicorn and Werkzeug's server send Date on every response: one from the app too
+    (a conditional response sets one) would make two."""
+    for _ in range(2):  # rendered, then kept
+        response = client.get(LANDING)
+        assert response.status_code == 200 and "Date" not in response.headers
+    assert "Date" not in client.get(LANDING, headers={"If-None-Match": "x"}).headers

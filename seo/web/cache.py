@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask, current_app, request
-from werkzeug.http import http_date
 
 DEFAULT_BYTES = 64 * 1024 * 1024
 
@@ -156,6 +155,9 @@ class Responses:
         return self.app.config.get("TODAY") or date.today()
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        # The HTTP server (gunicorn, Werkzeug's) sends the Date header of every response:
+        # one set here too (Werkzeug's conditional responses set one) would be a second.
+        start_response = _without_date(start_response)
         method = environ.get("REQUEST_METHOD")
         if (
             method not in ("GET", "HEAD")
@@ -173,7 +175,7 @@ class Responses:
             and kept.generation == generation
             and kept.day == self.today()
         ):
-            start_response(kept.status, [*kept.headers, ("Date", http_date())])
+            start_response(kept.status, kept.headers)
             return [kept.body] if method == "GET" else []
         if generation is None or method != "GET":
             return self.wsgi_app(environ, start_response)
@@ -194,6 +196,13 @@ class Responses:
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
-        headers = [(name, value) for name, value in captured[1] if name.lower() != "date"]
-        self.kept.put(path, Kept(generation, day, captured[0], headers, body))
+        self.kept.put(path, Kept(generation, day, captured[0], captured[1], body))
         return [body]
+
+
+def _without_date(start_response):
+    def respond(status: str, headers: list, exc_info=None):
+        kept = [(name, value) for name, value in headers if name.lower() != "date"]
+        return start_response(status, kept, exc_info)
+
+    return respond
