@@ -73,7 +73,7 @@ def init_command() -> None:
     from sqlalchemy import func, select
 
     from seo.core.articles import ArticleError
-    from seo.services import articles, gate, locations, photos, translations
+    from seo.services import articles, gate, locations, page_state, photos, translations
     from seo.store import migrate, queries
     from seo.store.models import Service
 
@@ -81,6 +81,11 @@ def init_command() -> None:
     with _session() as session:
         if session.scalar(select(func.count()).select_from(Service)):
             click.echo("database is up to date; content left as it is")
+            if not page_state.is_current(session):
+                # Settings every page reads (SITE_URL, the brand, code) changed since pages
+                # were fingerprinted: sitemaps' lastmod would disagree with Last-Modified.
+                changed, removed = page_state.refresh(session)
+                click.echo(f"settings changed: {changed} pages changed, {removed} removed")
             return
         content = Path(current_app.config["CONTENT_DIR"])
         try:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 import xmlschema
-from conftest import rendered_pages
+from conftest import make_app, rendered_pages
 from lxml import etree
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -145,3 +145,31 @@ def test_row_writer_batches_give_the_same_document():
     one = "".join(write_urlset_rows(BASE, rows, batch=1))
     assert one == "".join(write_urlset_rows(BASE, rows, batch=2000))
     assert one.count("<url>") == 3 and "/b&amp;c/" in one
+
+
+def test_after_a_site_url_change_init_keeps_lastmod_equal_to_last_modified(
+    app, database_url, schemas
+):
+    """Every page's bytes hold SITE_URL: once it changes, `seo init` (which `make run`
+    runs) brings page state up to date, so each sitemap's lastmod is the new bytes' date."""
+    with app.app_context(), Session(get_engine()) as session:
+        session.execute(update(PageState).values(changed_at=datetime(2026, 1, 1)))
+        session.commit()
+    moved = make_app(database_url, SITE_URL="https://www.example.com")
+    result = moved.test_cli_runner().invoke(args=["seo", "init"])
+    assert result.exit_code == 0, result.output
+    assert "settings changed: 59 pages changed, 0 removed" in result.output
+    client = moved.test_client()
+    index = etree.fromstring(client.get("/sitemap.xml").data)
+    lastmods = {}
+    for loc in index.findall("s:sitemap/s:loc", NS):
+        sitemap = client.get(urlsplit(loc.text).path)
+        schemas[1].validate(sitemap.data)
+        for url in etree.fromstring(sitemap.data).findall("s:url", NS):
+            lastmods[urlsplit(url.find("s:loc", NS).text).path] = url.find("s:lastmod", NS).text
+    assert len(lastmods) == 59
+    for path, lastmod in lastmods.items():
+        modified = parsedate_to_datetime(client.get(path).headers["Last-Modified"])
+        assert modified == datetime.fromisoformat(lastmod), path
+    with moved.app_context():
+        get_engine().dispose()
