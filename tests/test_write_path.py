@@ -5,6 +5,7 @@ import csv
 import html
 import io
 import re
+from pathlib import Path
 
 import pytest
 from conftest import NEW_CLINIC, STAFF_EMAIL, csrf_token, preview_digest
@@ -12,9 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from seo.core.locations import COLUMNS
-from seo.store import history
+from seo.store import history, queries
 from seo.store.db import get_engine
 from seo.store.models import Change, Location
+
+DATA = Path(__file__).parent / "data"
 
 CLINIC = {**NEW_CLINIC, "slug": "webster-groves-mo", "services": ""}
 
@@ -272,3 +275,52 @@ def test_a_draft_may_hold_errors(app, runner, tmp_path):
     path.write_text(csv_of(row), encoding="utf-8")
     result = runner.invoke(args=["seo", "import-locations", str(path)])
     assert result.exit_code == 0, result.output
+
+
+SECOND_ST_LOUIS_INTRO = (
+    "Our south side office sits two blocks from the Carondelet Park lake, with free parking "
+    "behind the building and a bus stop at the corner of Grand and Holly Hills. Patients "
+    "from Affton, Lemay and Bevo Mill reach us in under fifteen minutes, and evening "
+    "appointments on Tuesdays and Thursdays suit people who work downtown."
+)
+
+
+def test_a_second_clinic_in_a_city_with_the_same_page_titles_is_refused(app, runner, tmp_path):
+    """Titles are compared with the pages a change is compared with (the nearest clinics
+    among them), so a site rule such as title-duplicate gates an import as `seo audit`
+    would report it."""
+    row = {
+        **exported_row(runner, tmp_path, "st-louis-mo"),
+        "slug": "st-louis-south-mo",
+        "street_address": "4500 Gravois Ave",
+        "postal_code": "63116",
+        "phone": "+13145550177",
+        "intro": SECOND_ST_LOUIS_INTRO,
+        "intro_es": "",
+    }
+    rejected = import_rejections(runner, tmp_path, row)
+    assert ("status", "title-duplicate") in {(c, m.split(":")[0]) for c, m in rejected}
+    assert intro_of_slug(app, "st-louis-south-mo") is None
+    path = tmp_path / "rows.csv"
+    result = runner.invoke(args=["seo", "import-locations", "--allow-audit-errors", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def intro_of_slug(app, slug: str) -> str | None:
+    with app.app_context(), Session(get_engine()) as session:
+        row = queries.location_by_slug(session, slug)
+        return row.intro if row is not None else None
+
+
+def test_an_article_linking_to_no_page_is_refused(app, runner, client, tmp_path):
+    before = client.get("/ketamine-infusion-therapy/florissant-mo/").data
+    article = tmp_path / "article.md"
+    text = (DATA / "markdown-article.md").read_text(encoding="utf-8")
+    article.write_text(text + "\nSee [our older guide](/old-ketamine-guide/).\n")
+    args = ["seo", "import-article", str(article), "--service", "ketamine-infusion-therapy"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1, result.output
+    assert "broken-internal-link" in result.stderr and "/old-ketamine-guide/" in result.stderr
+    assert client.get("/ketamine-infusion-therapy/florissant-mo/").data == before
+    article.write_text(text + "\nSee [all our clinics](/locations/).\n")
+    assert runner.invoke(args=args).exit_code == 0

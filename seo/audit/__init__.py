@@ -13,6 +13,7 @@ from seo.audit.rules import (
     check_page,
     check_translations,
     finish_audit,
+    site_findings,
 )
 from seo.audit.similarity import (
     AuditText,
@@ -21,6 +22,7 @@ from seo.audit.similarity import (
     shared_shingles,
     shingle_block,
 )
+from seo.audit.site_rules import SiteView
 
 __all__ = [
     "ERROR",
@@ -35,12 +37,14 @@ __all__ = [
     "Finding",
     "Html",
     "Rule",
+    "SiteView",
     "Translation",
     "audit",
     "check",
     "check_page",
     "check_translations",
     "finish_audit",
+    "site_findings",
     "format_json",
     "format_text",
     "local_word_count",

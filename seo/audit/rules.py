@@ -257,11 +257,23 @@ def finish_audit(
     for page_findings, page in checked:
         findings += page_findings
         site.add(page)
-    rules_of = {rule.check: rule for rule in RULES if rule.scope == "site"}
-    for site_check, rule in rules_of.items():
+    findings += site_findings(site, config)
+    return sorted(set(findings), key=sort_key)
+
+
+def site_findings(
+    site: SiteView, config: AuditConfig, rule_ids: Iterable[str] | None = None
+) -> list[Finding]:
+    """Run the site rules (or the named ones) over the pages a site view holds."""
+    if rule_ids is None:
+        wanted = [rule for rule in RULES if rule.scope == "site"]
+    else:
+        wanted = [RULES_BY_ID[r] for r in rule_ids]
+    findings: list[Finding] = []
+    for site_check, rule in {rule.check: rule for rule in wanted}.items():
         for item in site_check(site, config):
             if isinstance(item, Finding):
                 findings.append(item)
             else:
                 findings.append(Finding(rule.level, rule.id, *item))
-    return sorted(set(findings), key=sort_key)
+    return findings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -68,6 +68,22 @@ class SiteView:
         if not path.startswith("/"):
             path = base.rsplit("/", 1)[0] + "/" + path
         return path
+
+    def link_targets(self, paths: Iterable[str]) -> set[str]:
+        """The page paths the given pages link to that this view does not hold (and their
+        canonical forms): what a view of only some pages must look up elsewhere."""
+        found: set[str] = set()
+        for path in paths:
+            summary = self.pages.get(path)
+            for target in summary.links if summary is not None else ():
+                if target in NON_PAGE_PATHS or target.startswith(NON_PAGE_PREFIXES):
+                    continue
+                found |= {target, urls.canonical(target)} - self.pages.keys()
+        return found
+
+    def know(self, path: str) -> None:
+        """Know a page that exists but was not audited, so links to it are not broken."""
+        self.pages.setdefault(path, Summary(path, "", "", "", frozenset(), None))
 
     def add_unrendered(self, page: AuditPage) -> None:
         """Know a page that failed to render, so links to it are not reported as broken."""

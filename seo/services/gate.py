@@ -3,9 +3,11 @@
 The gate audits the pages a change makes live, composed with the change applied (flushed in
 the open transaction, not committed), and compares their landing pages with a handful of
 pages of the same service: the clinics nearest to each, a fixed sample of the site, and any
-clinic whose intro opens with the same words. So one save costs a few page renders, not a
-site audit. Copies of a far-away clinic's intro that change its opening are left to
-`seo audit`."""
+clinic whose intro opens with the same words. The page rules run on its pages, and the
+site rules at level error (near-duplicates, duplicate titles, NAP that differs between a
+clinic's pages, links to no page) among those pages and the ones they link to. So one save
+costs a few page renders, not a site audit. Copies of a far-away clinic's intro that change
+its opening, or a title shared with a far-away page, are left to `seo audit`."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from seo import audit
-from seo.audit import AuditText, Finding
-from seo.core import pages
+from seo.audit import Finding
+from seo.core import pages, urls
 from seo.core.urls import PageRef
 from seo.services import page_state, quality, rendering, site_settings
 from seo.services.sources import DatabaseSource
@@ -27,6 +29,16 @@ SERVICE_SAMPLE = 25  # landing pages audited for a change to a whole service's a
 # Past this many pages, one audit of the whole site (in worker processes) is quicker than
 # auditing each page with its own comparison pages.
 WHOLE_SITE_FROM = 400
+# The site rules at level error, run over a change's pages and those they are compared
+# with: a clinic in the same city is among a page's nearest, so shares its title there.
+# (hreflang reciprocity holds by construction: every language version lists the same set.)
+SITE_RULES = (
+    "near-duplicate-page",
+    "near-duplicate-local-text",
+    "title-duplicate",
+    "nap-differs-between-pages",
+    "broken-internal-link",
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,7 @@ def findings(session: Session, refs: list[PageRef]) -> list[Finding]:
     today = site_settings.today()
     mine = set(refs)
     errors: list[Finding] = []
-    texts: dict[tuple[str, str], list[AuditText]] = {}  # near-duplicates: per service, language
+    site = audit.SiteView()  # these pages and those they are compared with
     pool: dict[str, str] = {}
     for ref in dict.fromkeys([*refs, *_comparisons(session, source, refs)]):
         inputs = pages.gather(source, ref)
@@ -124,16 +136,27 @@ def findings(session: Session, refs: list[PageRef]) -> list[Finding]:
         item = quality.audit_page(page, rendering.render(page), listed, pool)
         if ref in mine:
             errors += [f for f in audit.check(item, config, today) if f.level == audit.ERROR]
-        if ref.kind == "landing":
-            texts.setdefault((ref.key[0], ref.language), []).append(AuditText.of(item))
+        site.add(item)
     paths = {pages.path_of(ref) for ref in mine}
-    for group in texts.values():
-        errors += [
-            f
-            for f in audit.near_duplicates(group, config)
-            if f.level == audit.ERROR and f.path in paths
-        ]
+    for path in _existing(session, source, site.link_targets(paths)):
+        site.know(path)
+    errors += [
+        f
+        for f in audit.site_findings(site, config, SITE_RULES)
+        if f.level == audit.ERROR and f.path in paths
+    ]
     return sorted(set(errors), key=audit.sort_key)
+
+
+def _existing(session: Session, source: DatabaseSource, paths: set[str]) -> set[str]:
+    """The paths that name a page: already in page state, or one the open transaction
+    makes (a new clinic's state page, say)."""
+    found = set(queries.page_states_at(session, sorted(paths)))
+    for path in paths - found:
+        ref = urls.parse(path)
+        if ref is not None and pages.gather(source, ref) is not None:
+            found.add(path)
+    return found
 
 
 def check(
