@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import photo_data
 import pytest
 from conftest import NEW_CLINIC
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from seo.services import build, build_folder, build_pages, dependencies, page_st
 from seo.services.articles import replace_article
 from seo.services.locations import import_locations, save_location
 from seo.services.overrides import save_override
+from seo.services.photos import add_photo
 from seo.services.sources import Catalog
 from seo.services.translations import import_translation
 from seo.store import generation, queries
@@ -198,6 +200,34 @@ def test_a_rebuild_keeps_many_sitemap_files_right(app, tmp_path, change):
     app.config["SITEMAP_URL_LIMIT"] = 4  # entries move between files
     assert_rebuild_equals_a_fresh_build(app, tmp_path, change)
     assert len(list((tmp_path / "fresh" / "sitemaps").iterdir())) > 5
+
+
+def photo_added(session):
+    location = queries.location_by_slug(session, "kirkwood-mo")
+    add_photo(session, location, photo_data.jpeg(), "Waiting room of the Kirkwood clinic", "t")
+
+
+def test_a_sitemap_file_that_outgrows_its_byte_limit_is_split_by_the_rebuild(app, tmp_path):
+    with app.app_context():
+        build.build_site(tmp_path / "probe", workers=1)
+    probe = tmp_path / "probe" / "sitemaps"
+    # Room for the location pages as they are, not for one more photo on a clinic's page.
+    limit = (probe / "locations-1.xml").stat().st_size + 10
+    app.config["SITEMAP_BYTE_LIMIT"] = limit
+    assert_rebuild_equals_a_fresh_build(app, tmp_path, photo_added)
+    sizes = {p.name: p.stat().st_size for p in (tmp_path / "site" / "sitemaps").iterdir()}
+    assert max(sizes.values()) <= limit
+    assert "locations-2.xml" in sizes  # the location pages' file, halved
+
+
+def test_new_sitemap_limits_rewrite_the_sitemaps_with_no_page_changed(app, tmp_path):
+    out = tmp_path / "site"
+    with app.app_context():
+        build.build_site(out, workers=1)
+        before = len(list((out / "sitemaps").iterdir()))
+        app.config["SITEMAP_BYTE_LIMIT"] = 2500
+        build.build_site(out, workers=1)
+    assert len(list((out / "sitemaps").iterdir())) > before
 
 
 def test_an_edit_updates_the_sitemaps_without_counting_every_page(app, tmp_path, monkeypatch):

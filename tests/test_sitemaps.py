@@ -9,12 +9,16 @@ import lxml.html
 import pytest
 import xmlschema
 from conftest import make_app, rendered_pages
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from seo.core.sitemaps import write_urlset_rows
-from seo.services import page_state
+from seo.core import urls as core_urls
+from seo.core.sitemaps import Lengths, Limits, urlset_bytes, write_urlset_rows
+from seo.services import feeds, page_state
+from seo.store import queries
 from seo.store.db import get_engine
 from seo.store.models import Location, PageState
 
@@ -99,6 +103,72 @@ def test_sitemaps_split_at_the_limit(app, client, schemas):
     assert len(files) > 5
     assert len(urls) == 59  # 49 English pages, 10 Spanish
     assert client.get("/sitemaps/locations-99.xml").status_code == 404
+    for name in ("-1", "1", "locations"):  # noindex pages have the group ""
+        assert client.get(f"/sitemaps/{name}.xml").status_code == 404, name
+
+
+def index_files(client) -> list[str]:
+    index = etree.fromstring(client.get("/sitemap.xml").data)
+    return [path_of(loc.text) for loc in index.findall("s:sitemap/s:loc", NS)]
+
+
+@pytest.mark.parametrize("limit", [1, 2500])
+def test_sitemaps_split_at_the_byte_limit(app, client, schemas, limit):
+    whole = len(index_files(client))
+    app.config["SITEMAP_BYTE_LIMIT"] = limit
+    urls = read_sitemaps(client, schemas)  # every file valid, every page listed once
+    assert len(urls) == 59
+    sizes = [len(client.get(path).data) for path in index_files(client)]
+    if limit == 1:  # an entry is never split: one a file
+        assert len(sizes) == 59
+    else:
+        assert max(sizes) <= limit and len(sizes) > whole
+
+
+def test_a_sitemap_files_size_is_known_before_it_is_written(app, client):
+    """The database's lengths give each file's size exactly, on SQLite and PostgreSQL."""
+    with app.app_context(), Session(get_engine()) as session:
+        files = feeds.sitemap_files(session, BASE, Limits())
+        assert len(files) > 2
+        for item in files:
+            lengths = queries.chunk_lengths(session, item.group, item.start, item.end)
+            served = client.get(core_urls.sitemap_file(item.name)).data
+            assert urlset_bytes(BASE, lengths) == len(served), item.name
+
+
+SLUG = st.text("abcdefghijklmnopqrstuvwxyz0123456789-/", max_size=40)
+
+
+@given(
+    base=st.text(max_size=30),
+    rows=st.lists(
+        st.tuples(
+            SLUG,
+            st.lists(SLUG, max_size=4),
+            st.lists(st.tuples(st.sampled_from(["en", "es", "x-default"]), SLUG), max_size=3),
+        ),
+        max_size=6,
+    ),
+)
+def test_the_size_formula_is_the_writers(base, rows):
+    stamp = "2026-01-02T03:04:05+00:00"
+    written = [
+        ("/" + path, stamp, "\n".join(images), "\n".join(f"{c} {p}" for c, p in versions))
+        for path, images, versions in rows
+    ]
+    images, alternates = [r[2] for r in written], [r[3] for r in written]
+    lengths = Lengths(
+        rows=len(written),
+        paths=sum(len(r[0]) for r in written),
+        image_text=sum(map(len, images)),
+        image_breaks=sum(t.count("\n") for t in images),
+        with_images=sum(1 for t in images if t),
+        alternate_text=sum(map(len, alternates)),
+        alternate_breaks=sum(t.count("\n") for t in alternates),
+        with_alternates=sum(1 for t in alternates if t),
+    )
+    document = "".join(write_urlset_rows(base, written)).encode()
+    assert urlset_bytes(base, lengths) == len(document)
 
 
 def test_sitemap_is_streamed(client):

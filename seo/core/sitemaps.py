@@ -6,11 +6,24 @@ import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from seo.core import urls
 
-SITEMAP_URL_LIMIT = 50_000  # sitemaps.org: at most 50,000 URLs per file
+# sitemaps.org: a sitemap file lists at most 50,000 URLs and holds at most 50 MB
+# (52,428,800 bytes) uncompressed.
+SITEMAP_URL_LIMIT = 50_000
+SITEMAP_BYTE_LIMIT = 50 * 1024 * 1024
+
+
+class Limits(NamedTuple):
+    """How much one sitemap file may hold: URLs and bytes."""
+
+    urls: int = SITEMAP_URL_LIMIT
+    bytes: int = SITEMAP_BYTE_LIMIT
+
+
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # Google's image sitemap extension: <image:image><image:loc> inside a <url>.
 IMAGE_XMLNS = "http://www.google.com/schemas/sitemap-image/1.1"
@@ -74,6 +87,63 @@ def write_urlset_rows(base: str, rows: Iterable[tuple], batch: int = 2000) -> It
             lines.clear()
     lines.append("</urlset>\n")
     yield "".join(lines)
+
+
+# The text of a lastmod: "2026-12-03T05:27:02+00:00".
+W3C_LENGTH = 25
+
+
+@dataclass(frozen=True)
+class Lengths:
+    """What a run of sitemap rows (path, lastmod, images, alternates) adds up to: the
+    number of rows, the characters of their paths, and for `images` and `alternates` the
+    characters (line breaks included), the line breaks and the rows with any."""
+
+    rows: int
+    paths: int
+    image_text: int
+    image_breaks: int
+    with_images: int
+    alternate_text: int
+    alternate_breaks: int
+    with_alternates: int
+
+
+@functools.cache
+def _fixed_parts() -> tuple[int, int, int, int]:
+    """The bytes write_urlset_rows adds around the data: the document's, each row's (its
+    lastmod included), each image's and each language version's (less the space of its
+    "<hreflang> <path>" line). Measured on the writer itself, so the two cannot disagree."""
+
+    def size(*rows: tuple) -> int:
+        return sum(len(piece.encode()) for piece in write_urlset_rows("", rows))
+
+    document = size()
+    row = size(("", "x" * W3C_LENGTH)) - document
+    image = size(("", "x" * W3C_LENGTH, "x")) - document - row - 1
+    version = size(("", "x" * W3C_LENGTH, "", " ")) - document - row
+    return document, row, image, version
+
+
+def urlset_bytes(base: str, lengths: Lengths) -> int:
+    """The size in bytes of write_urlset_rows(base, rows) for rows of these lengths, with
+    lastmod given as W3C text. Exact while paths are ASCII with nothing XML escapes, as
+    seo.core.urls makes them (slugs, photo names, language codes)."""
+    document, row, image, version = _fixed_parts()
+    base_size = len(escape(base).encode())
+    images = lengths.image_breaks + lengths.with_images
+    versions = lengths.alternate_breaks + lengths.with_alternates
+    return (
+        document
+        + lengths.rows * (row + base_size)
+        + lengths.paths
+        + images * (image + base_size)
+        + lengths.image_text
+        - lengths.image_breaks
+        + versions * (version + base_size - 1)
+        + lengths.alternate_text
+        - lengths.alternate_breaks
+    )
 
 
 def write_index(entries: Iterable[Entry]) -> Iterator[str]:

@@ -10,7 +10,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -82,8 +82,10 @@ def _render_chunk(span: tuple[int, int]) -> list[Result]:
     return out
 
 
-def _sitemap_limit() -> int:
-    return current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
+def _sitemap_files(session: Session) -> list[feeds.Listed]:
+    """Every sitemap file, counted from page state, with its newest change."""
+    base, limits = current_app.config["SITE_URL"], site_settings.sitemap_limits()
+    return feeds.newest_changes(session, feeds.sitemap_files(session, base, limits))
 
 
 def _sitemap_document(item: feeds.SitemapFile) -> bytes:
@@ -97,7 +99,7 @@ def _sitemap_index(listed: list[feeds.Listed]) -> bytes:
 
 def _write_feeds(session: Session, root: Path) -> list[feeds.Listed]:
     base = current_app.config["SITE_URL"]
-    listed = feeds.newest_changes(session, feeds.sitemap_files(session, _sitemap_limit()))
+    listed = _sitemap_files(session)
     (root / "sitemap.xml").write_bytes(_sitemap_index(listed))
     (root / "sitemaps").mkdir(exist_ok=True)
     for item, _newest in listed:
@@ -136,7 +138,6 @@ def _manifest(
             "generation": generation.value(session),
             "pages": pages_count,
             "locator": locator_key,
-            "sitemap_limit": _sitemap_limit(),
             # In index order: [name, group, first path, next file's first path, newest change]
             "sitemaps": [
                 [f.name, f.group, f.start, f.end, newest.isoformat() if newest else None]
@@ -226,23 +227,21 @@ def _update(
     texts: dict[str, str | None] = {}  # the previous sitemap files, each read once
     try:
         _stage_pages(session, journal, root, states, paths, report)
-        listed = _same_sitemaps(root, manifest, paths, states, texts)
-        if listed is None:  # pages joined, left or moved between sitemaps: counted again
-            files = feeds.sitemap_files(session, _sitemap_limit())
-            listed = feeds.newest_changes(session, files)
         before = {row[0]: row[1:4] for row in manifest["sitemaps"]}
-        for item, _newest in listed:
-            target = root / "sitemaps" / f"{item.name}.xml"
-            inside = _inside(item, paths)
-            if before.get(item.name) == [item.group, item.start, item.end]:
-                if not inside:
-                    continue
-                text = _sitemap_text(root, item.name, texts)
-                patched = _patched(text, item, inside, states)
-                if patched is not None:
-                    journal.write(target, patched)
-                    continue
-            journal.write(target, _sitemap_document(item))
+        listed = _same_sitemaps(root, manifest, paths, states, texts)
+        bodies = (
+            None
+            if listed is None
+            else list(_sitemap_bodies(root, before, listed, paths, states, texts))
+        )
+        limit = site_settings.sitemap_limits().bytes
+        if bodies is None or any(len(body) > limit for _name, body in bodies):
+            # Pages joined, left or moved between sitemaps, or a file outgrew its limit:
+            # counted again, and each file written as it is made.
+            listed = _sitemap_files(session)
+            bodies = _sitemap_bodies(root, before, listed, paths, states, texts)
+        for name, body in bodies:
+            journal.write(root / "sitemaps" / f"{name}.xml", body)
         for name in set(before) - {f.name for f, _newest in listed}:
             journal.delete(root / "sitemaps" / f"{name}.xml")
         journal.write(root / "sitemap.xml", _sitemap_index(listed))
@@ -280,8 +279,6 @@ def _same_sitemaps(
     listed in before, or in none both times: then no file's range moves, and a file's
     newest change is its previous one or a changed page's (changes only move forward).
     None when a page joined, left or moved between sitemaps."""
-    if manifest["sitemap_limit"] != _sitemap_limit():
-        return None
     base = current_app.config["SITE_URL"]
     before = [(feeds.SitemapFile(*row[:4]), row[4]) for row in manifest["sitemaps"]]
     newest = {f.name: datetime.fromisoformat(n) if n else None for f, n in before}
@@ -304,6 +301,28 @@ def _same_sitemaps(
             previous = newest[was_in.name]
             newest[was_in.name] = max(previous, state.changed_at) if previous else state.changed_at
     return [(item, newest[item.name]) for item, _newest in before]
+
+
+def _sitemap_bodies(
+    root: Path,
+    before: dict[str, list],
+    listed: list[feeds.Listed],
+    paths: list[str],
+    states: dict[str, models.PageState],
+    texts: dict[str, str | None],
+) -> Iterator[tuple[str, bytes]]:
+    """(name, text) of each sitemap file that differs from the previous build's: a file
+    with the same range is patched where the changed pages are, any other written anew."""
+    for item, _newest in listed:
+        inside = _inside(item, paths)
+        if before.get(item.name) == [item.group, item.start, item.end]:
+            if not inside:
+                continue
+            patched = _patched(_sitemap_text(root, item.name, texts), item, inside, states)
+            if patched is not None:
+                yield item.name, patched
+                continue
+        yield item.name, _sitemap_document(item)
 
 
 def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:

@@ -21,15 +21,47 @@ class SitemapFile:
     end: str | None  # first path of the next file
 
 
-def sitemap_files(session: Session, limit: int = sitemaps.SITEMAP_URL_LIMIT) -> list[SitemapFile]:
-    """Every sitemap file: one group per service (plus one for location pages), chunked."""
+def sitemap_files(
+    session: Session, site_url: str, limits: sitemaps.Limits, group: str | None = None
+) -> list[SitemapFile]:
+    """Every sitemap file (or those of one group): one group per service (plus one for
+    location pages), in chunks of at most `limits.urls` pages, each halved until its file
+    holds at most `limits.bytes` (images and language versions make entries long)."""
     files = []
-    for group, count, _newest in queries.sitemap_groups(session):
-        starts = queries.chunk_starts(session, group, limit, count)
-        ends = [*starts[1:], None]
-        for number, (start, end) in enumerate(zip(starts, ends, strict=True), start=1):
-            files.append(SitemapFile(f"{group}-{number}", group, start, end))
+    # Pages outside every sitemap (noindex) are in the group "": never a file.
+    names = queries.sitemap_groups(session) if group is None else [group] if group else []
+    for name in names:
+        chunks, start = [], queries.path_at(session, name, "", 0)
+        while start is not None:  # runs of limits.urls pages, each found from the last
+            end = queries.path_at(session, name, start, limits.urls)
+            chunks += _within_bytes(session, site_url, limits.bytes, name, (start, end))
+            start = end
+        for number, (start, end) in enumerate(chunks, start=1):
+            files.append(SitemapFile(f"{name}-{number}", name, start, end))
     return files
+
+
+def group_of(name: str) -> str:
+    """The group of the sitemap file called `name` ("<group>-<number>")."""
+    return name.rpartition("-")[0]
+
+
+def _within_bytes(
+    session: Session, site_url: str, limit: int, group: str, chunk: tuple[str, str | None]
+) -> list[tuple[str, str | None]]:
+    """The chunk [start, end) of a group, or its halves, and theirs, until each file holds
+    at most `limit` bytes (one entry is never split, whatever its size)."""
+    start, end = chunk
+    lengths = queries.chunk_lengths(session, group, start, end)
+    if lengths.rows < 2 or sitemaps.urlset_bytes(site_url, lengths) <= limit:
+        return [chunk]
+    middle = queries.path_at(session, group, start, lengths.rows // 2)
+    if middle is None:  # the pages were deleted meanwhile (another transaction)
+        return [chunk]
+    return [
+        *_within_bytes(session, site_url, limit, group, (start, middle)),
+        *_within_bytes(session, site_url, limit, group, (middle, end)),
+    ]
 
 
 # A sitemap file and the newest change inside it (None: it lists no page with a date).

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from seo.core import sitemaps
+
 
 def site_values() -> tuple[str, str, str]:
     """The site's URL, brand name and language (seo.core.pages.model.Site is made of them)."""
@@ -64,7 +66,18 @@ def digest() -> str:
     return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
+def sitemap_limits() -> sitemaps.Limits:
+    """How much one sitemap file may hold (SITEMAP_URL_LIMIT and SITEMAP_BYTE_LIMIT; tests
+    set them low), read by the server and the build alike."""
+    config = current_app.config
+    return sitemaps.Limits(
+        config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT),
+        config.get("SITEMAP_BYTE_LIMIT", sitemaps.SITEMAP_BYTE_LIMIT),
+    )
+
+
 def build_digest() -> str:
-    """What every file of a static build reads besides content: the pages' settings above
-    and the IndexNow key, whose file the build holds."""
-    return digest() + ":" + (current_app.config.get("INDEXNOW_KEY") or "")
+    """What every file of a static build reads besides content: the pages' settings above,
+    the IndexNow key, whose file the build holds, and how the sitemaps are split."""
+    key = current_app.config.get("INDEXNOW_KEY") or ""
+    return f"{digest()}:{key}:{tuple(sitemap_limits())}"

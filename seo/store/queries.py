@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import (
     Connection,
     Text,
+    case,
     delete,
     func,
     insert,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from seo.core import locations as core_locations
+from seo.core import sitemaps
 from seo.store.models import (
     INTRO_OPENING,
     AppointmentRequest,
@@ -290,35 +292,59 @@ def service_slugs_of(session: Session, ids: Sequence[int]) -> set[str]:
     return found
 
 
-def sitemap_groups(session: Session) -> list[tuple[str, int, datetime]]:
-    """(sitemap name, URL count, newest change) for every sitemap group."""
+def sitemap_groups(session: Session) -> list[str]:
+    """The name of every sitemap group."""
     stmt = (
-        select(PageState.sitemap, func.count(), func.max(PageState.changed_at))
+        select(PageState.sitemap)
         .where(PageState.sitemap != "")  # noindex pages have no sitemap
         .group_by(PageState.sitemap)
         .order_by(PageState.sitemap)
     )
-    return [(name, count, newest) for name, count, newest in session.execute(stmt)]
+    return list(session.scalars(stmt))
 
 
-def chunk_starts(session: Session, sitemap: str, limit: int, count: int) -> list[str]:
-    """The first path of each chunk of a sitemap group (index-only reads)."""
-    starts = []
-    for offset in range(0, count, limit):
-        stmt = (
-            select(PageState.path)
-            .where(PageState.sitemap == sitemap)
-            .order_by(PageState.path)
-            .offset(offset)
-            .limit(1)
-        )
-        starts.append(session.scalar(stmt))
-    return starts
+def path_at(session: Session, sitemap: str, start: str, offset: int) -> str | None:
+    """The path `offset` places after `start` (or the first after it) in a sitemap group;
+    None past its end. An index range read of `offset` entries."""
+    stmt = (
+        select(PageState.path)
+        .where(PageState.sitemap == sitemap, PageState.path >= start)
+        .order_by(PageState.path)
+        .offset(offset)
+        .limit(1)
+    )
+    return session.scalar(stmt)
 
 
 def _chunk_filter(stmt, sitemap: str, start: str, end: str | None):
     stmt = stmt.where(PageState.sitemap == sitemap, PageState.path >= start)
     return stmt if end is None else stmt.where(PageState.path < end)
+
+
+def chunk_lengths(session: Session, sitemap: str, start: str, end: str | None) -> sitemaps.Lengths:
+    """What the rows of a sitemap chunk add up to, for the size of its file."""
+
+    def breaks(column):
+        return func.length(column) - func.length(func.replace(column, "\n", ""))
+
+    def total(value):
+        return func.coalesce(func.sum(value), 0)
+
+    def having(column):
+        return total(case((column != "", 1), else_=0))
+
+    columns = select(
+        func.count(),
+        total(func.length(PageState.path)),
+        total(func.length(PageState.images)),
+        total(breaks(PageState.images)),
+        having(PageState.images),
+        total(func.length(PageState.alternates)),
+        total(breaks(PageState.alternates)),
+        having(PageState.alternates),
+    )
+    row = session.execute(_chunk_filter(columns, sitemap, start, end)).one()
+    return sitemaps.Lengths(*map(int, row))
 
 
 # changed_at is naive UTC to the second; sitemaps show it as a W3C datetime in UTC.

@@ -164,25 +164,23 @@ def indexnow_key_file(name: str) -> Response:
     return response
 
 
-def _sitemap_limit() -> int:
-    return current_app.config.get("SITEMAP_URL_LIMIT", sitemaps.SITEMAP_URL_LIMIT)
-
-
 @bp.route("/sitemap.xml")
 def sitemap_index() -> Response:
-    session = get_session()
-    files = feeds.sitemap_files(session, _sitemap_limit())
-    text = feeds.sitemap_index(session, current_app.config["SITE_URL"], files)
-    return Response(text, mimetype="application/xml")
+    session, site_url = get_session(), current_app.config["SITE_URL"]
+    files = feeds.sitemap_files(session, site_url, site_settings.sitemap_limits())
+    return Response(feeds.sitemap_index(session, site_url, files), mimetype="application/xml")
 
 
 @bp.route("/sitemaps/<name>.xml")
 def sitemap_file(name: str) -> Response:
-    files = {f.name: f for f in feeds.sitemap_files(get_session(), _sitemap_limit())}
-    if name not in files:
+    site_url, limits = current_app.config["SITE_URL"], site_settings.sitemap_limits()
+    files = feeds.sitemap_files(get_session(), site_url, limits, feeds.group_of(name))
+    item = next((f for f in files if f.name == name), None)
+    if item is None:
         abort(404)
-    document = feeds.sitemap_document(get_engine(), current_app.config["SITE_URL"], files[name])
-    return Response(document, mimetype="application/xml")
+    return Response(
+        feeds.sitemap_document(get_engine(), site_url, item), mimetype="application/xml"
+    )
 
 
 ERRORS = {
