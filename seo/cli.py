@@ -52,18 +52,38 @@ def _fail(lines: list[str], advice: list[str] | None = None) -> None:
     sys.exit(1)
 
 
-def _read_file(path: str) -> str:
-    from seo.core.locations import MAX_FILE_BYTES, decode_csv
+def _read_bytes(path: str) -> bytes:
+    from seo.core.locations import MAX_FILE_BYTES
 
     try:
         size = Path(path).stat().st_size
         if size > MAX_FILE_BYTES:  # refused before a byte is read into memory
             _fail([f"{path}: the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are read"])
-        return decode_csv(Path(path).read_bytes())
-    except ValueError as exc:  # names its row and column, as every other problem does
-        _fail([str(exc)])
+        return Path(path).read_bytes()
     except OSError as exc:
         _fail([f"{path}: {exc.strerror}"])
+    raise AssertionError("unreachable")
+
+
+def _read_file(path: str) -> str:
+    """A locations file's text; a byte that is not UTF-8 is named by its row and column."""
+    from seo.core.locations import decode_csv
+
+    try:
+        return decode_csv(_read_bytes(path))
+    except ValueError as exc:  # names its row and column, as every other problem does
+        _fail([str(exc)])
+    raise AssertionError("unreachable")
+
+
+def _read_text(path: str) -> str:
+    """An article's text: UTF-8 (a byte-order mark is accepted), a bad byte named by line."""
+    data = _read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        _fail([f"{path}: line {line}: byte 0x{data[exc.start]:02X} is not UTF-8; save as UTF-8"])
     raise AssertionError("unreachable")
 
 
@@ -183,7 +203,7 @@ def import_article_command(
     from seo.core.articles import ArticleError
     from seo.services import articles, gate, translations
 
-    text = _read_file(file)
+    text = _read_text(file)
     override = _cli_override(allow_audit_errors)
     with _session() as session:
         try:

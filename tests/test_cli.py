@@ -135,6 +135,20 @@ def test_import_article_bad_placeholder_changes_nothing(runner, app, client):
     assert client.get("/neuropathic-pain-treatment/florissant-mo/").data == before
 
 
+def test_an_article_not_in_utf8_names_the_file_and_line(runner, client, tmp_path):
+    before = client.get("/neuropathic-pain-treatment/florissant-mo/").data
+    article = tmp_path / "article.md"
+    text = (DATA / "markdown-article.md").read_text(encoding="utf-8")
+    article.write_bytes(text.encode("utf-8") + "\nCaf\xe9 and more.\n".encode("cp1252"))
+    args = ["seo", "import-article", str(article), "--service", "neuropathic-pain-treatment"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    line = text.count("\n") + 2
+    expected = f"{article}: line {line}: byte 0xE9 is not UTF-8; save as UTF-8"
+    assert result.stderr.strip() == expected
+    assert client.get("/neuropathic-pain-treatment/florissant-mo/").data == before
+
+
 def test_import_article_unknown_service(runner):
     result = runner.invoke(
         args=["seo", "import-article", str(DATA / "markdown-article.md"), "--service", "nope"]

@@ -20,6 +20,7 @@ from seo.services.articles import replace_article
 from seo.services.locations import import_locations, save_location
 from seo.services.overrides import save_override
 from seo.services.photos import add_photo
+from seo.services.photos import delete as delete_photo
 from seo.services.sources import Catalog
 from seo.services.translations import import_translation
 from seo.store import generation, queries
@@ -207,7 +208,12 @@ def photo_added(session):
     add_photo(session, location, photo_data.jpeg(), "Waiting room of the Kirkwood clinic", "t")
 
 
-def test_a_sitemap_file_that_outgrows_its_byte_limit_is_split_by_the_rebuild(app, tmp_path):
+def photo_deleted(session):
+    (photo,) = queries.photos_of(session, queries.location_by_slug(session, "kirkwood-mo").id)
+    delete_photo(session, photo, "t")
+
+
+def test_a_sitemap_file_cut_to_fit_its_byte_limit_moves_its_cut_with_the_sizes(app, tmp_path):
     with app.app_context():
         build.build_site(tmp_path / "probe", workers=1)
     probe = tmp_path / "probe" / "sitemaps"
@@ -217,7 +223,39 @@ def test_a_sitemap_file_that_outgrows_its_byte_limit_is_split_by_the_rebuild(app
     assert_rebuild_equals_a_fresh_build(app, tmp_path, photo_added)
     sizes = {p.name: p.stat().st_size for p in (tmp_path / "site" / "sitemaps").iterdir()}
     assert max(sizes.values()) <= limit
-    assert "locations-2.xml" in sizes  # the location pages' file, halved
+    assert "locations-2.xml" in sizes  # the location pages' file, cut in two
+    # The photo gone, the location pages fit one file again, as a fresh build makes them.
+    change_and_build(app, photo_deleted, tmp_path / "site")
+    with app.app_context():
+        build.build_site(tmp_path / "fresh-again", workers=1)
+    assert tree_bytes(tmp_path / "site") == tree_bytes(tmp_path / "fresh-again")
+    assert not (tmp_path / "site" / "sitemaps" / "locations-2.xml").exists()
+
+
+def test_a_deleted_photo_leaves_the_build_unless_another_clinic_shows_it(app, tmp_path):
+    picture = photo_data.jpeg()
+
+    def both(session):
+        for slug in ("kirkwood-mo", "chesterfield-mo"):
+            add_photo(session, queries.location_by_slug(session, slug), picture, "Front door", "t")
+
+    def deleted_at(slug: str):
+        def delete(session):
+            (photo,) = queries.photos_of(session, queries.location_by_slug(session, slug).id)
+            delete_photo(session, photo, "t")
+
+        return delete
+
+    out = tmp_path / "site"
+    change_and_build(app, both, out)
+    variants = {p.name for p in (out / "media" / "photos").iterdir()}
+    for slug, left in (("kirkwood-mo", True), ("chesterfield-mo", False)):
+        change_and_build(app, deleted_at(slug), out)
+        with app.app_context():
+            build.build_site(tmp_path / slug, workers=1)
+        assert tree_bytes(out) == tree_bytes(tmp_path / slug)
+        now = {p.name for p in (out / "media" / "photos").iterdir()}
+        assert (variants == now) is left
 
 
 def test_new_sitemap_limits_rewrite_the_sitemaps_with_no_page_changed(app, tmp_path):

@@ -9,6 +9,7 @@ from lxml import etree
 from test_sitemaps import sitemap_schema
 
 from seo.core import urls
+from seo.core.photos import files_named_in
 from seo.services.build import build_site
 
 BASE = "https://clinics.example"
@@ -175,3 +176,16 @@ def test_the_build_copies_the_variants_the_pages_show(app, client, tmp_path):
     copied = {p.name for p in (out / "media" / "photos").iterdir()}
     assert len(copied) == 18  # every variant of the three demo photos, nothing else
     assert not (out / "media" / "originals").exists()
+
+
+def test_the_files_of_the_photos_a_page_names():
+    big, small = "a" * 20, "b" * 20
+    text = (
+        f'<img src="/media/photos/{big}-960.webp"> "https://x.example/media/photos/{big}-1600.jpg"'
+    )
+    text += f' <a href="/media/photos/{small}-700.jpg">'
+    assert files_named_in(text) == {
+        *(f"{big}-{w}.{e}" for w in (480, 960, 1600) for e in ("webp", "jpg")),
+        *(f"{small}-{w}.{e}" for w in (480, 700) for e in ("webp", "jpg")),
+    }
+    assert files_named_in("/media/photos/nothing-here.jpg") == set()

@@ -1,5 +1,6 @@
 """Sitemaps validate against the sitemaps.org XSDs; a crawl from robots.txt reaches every page."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from seo.core import urls as core_urls
 from seo.core.sitemaps import Lengths, Limits, urlset_bytes, write_urlset_rows
 from seo.services import feeds, page_state
+from seo.services.locations import save_location
 from seo.store import queries
 from seo.store.db import get_engine
 from seo.store.models import Location, PageState
@@ -171,6 +173,27 @@ def test_the_size_formula_is_the_writers(base, rows):
     assert urlset_bytes(base, lengths) == len(document)
 
 
+def test_sitemaps_are_counted_once_per_site_generation(app, client, monkeypatch):
+    with app.app_context(), Session(get_engine()) as session:  # older than any edit below
+        session.execute(update(PageState).values(changed_at=datetime(2020, 1, 1)))
+        session.commit()
+    index = client.get("/sitemap.xml").data
+    listed = client.get("/sitemaps/locations-1.xml").data
+
+    def counted(*_args, **_kwargs):
+        raise AssertionError("the sitemap files were counted again")
+
+    monkeypatch.setattr(feeds, "sitemap_files", counted)
+    assert client.get("/sitemap.xml").data == index
+    assert client.get("/sitemaps/locations-1.xml").data == listed
+    monkeypatch.undo()
+    with app.app_context(), Session(get_engine()) as session:  # an edit moves the generation
+        row = queries.location_by_slug(session, "kirkwood-mo")
+        save_location(session, row, replace(row.to_core(), intro=row.intro + " More."), "t", "u")
+    assert client.get("/sitemap.xml").data != index  # a newer lastmod, at once
+    assert client.get("/sitemaps/locations-1.xml").data != listed
+
+
 def test_sitemap_is_streamed(client):
     response = client.get("/sitemaps/locations-1.xml")
     assert response.is_streamed
@@ -243,3 +266,18 @@ def test_after_a_site_url_change_init_keeps_lastmod_equal_to_last_modified(
         assert modified == datetime.fromisoformat(lastmod), path
     with moved.app_context():
         get_engine().dispose()
+
+
+def test_page_paths_sort_in_code_point_order(app):
+    """Sitemap files are ranges of paths, and a build compares paths in Python: the
+    database must order them as Python does, whatever its default collation."""
+    with app.app_context(), get_engine().connect() as connection:
+        if connection.dialect.name == "postgresql":
+            collation = connection.exec_driver_sql(
+                "SELECT collation_name FROM information_schema.columns"
+                " WHERE table_name = 'page_state' AND column_name = 'path'"
+            ).scalar()
+            assert collation == "C"
+        paths = connection.execute(select(PageState.path).order_by(PageState.path)).scalars()
+        listed = list(paths)
+    assert listed == sorted(listed) and len(listed) > 50

@@ -58,6 +58,21 @@ def variant_widths(width: int) -> tuple[int, ...]:
     return (*(w for w in VARIANT_WIDTHS if w < top), top)
 
 
+def files_named_in(text: str) -> set[str]:
+    """Every variant file of the photos a page names: a page names some of a photo's
+    variants (its largest JPEG, its main photo's srcset), and the largest width tells the
+    rest (variant_widths)."""
+    tops: dict[str, int] = {}
+    for digest, width in urls.PHOTO_PATH_RE.findall(text):
+        tops[digest] = max(tops.get(digest, 0), int(width))
+    return {
+        urls.photo_file(digest, width, extension)
+        for digest, top in tops.items()
+        for width in variant_widths(top)
+        for extension in FORMATS
+    }
+
+
 def scaled_height(width: int, height: int, new_width: int) -> int:
     return max(1, round(height * new_width / width))
 

@@ -18,6 +18,8 @@ RESERVED_SEGMENTS = frozenset(
 # A photo variant's file: the content hash of the upload, the width, the format. Nothing
 # else under /media/ is ever served (the originals, with their metadata, stay private).
 PHOTO_FILE_RE = re.compile(r"^[0-9a-f]{20}-[1-9][0-9]{0,4}\.(?:jpg|webp)$")
+# A photo variant's path inside a page: (digest, width).
+PHOTO_PATH_RE = re.compile(rf"/{MEDIA}/photos/([0-9a-f]{{20}})-([1-9][0-9]{{0,4}})\.(?:jpg|webp)")
 # A first path segment of two lowercase letters names a language (ISO 639-1): /es/... is
 # the Spanish site. No service slug may be two letters long.
 LANGUAGE_RE = re.compile(r"^[a-z]{2}$")

@@ -28,7 +28,7 @@ LOCK = ".lock"
 JOURNAL = "journal"
 PLAN = "plan.json"
 TRASH = ".trash-"  # what a detached process is deleting
-FORMAT = 4  # a manifest of another format (an older one) means a cold build
+FORMAT = 5  # a manifest of another format (an older one) means a cold build
 
 
 @dataclass

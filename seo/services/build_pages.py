@@ -10,7 +10,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from seo.core import pages, sitemaps, urls
+from seo.core import pages, photos, sitemaps, urls
 from seo.core.urls import MEDIA, PageRef
 from seo.services import (
     build_folder,
@@ -138,9 +138,10 @@ def _manifest(
             "generation": generation.value(session),
             "pages": pages_count,
             "locator": locator_key,
-            # In index order: [name, group, first path, next file's first path, newest change]
+            # In index order: [name, group, first path, next file's first path, halved,
+            # newest change]
             "sitemaps": [
-                [f.name, f.group, f.start, f.end, newest.isoformat() if newest else None]
+                [f.name, f.group, f.start, f.end, f.halved, newest.isoformat() if newest else None]
                 for f, newest in listed
             ],
         },
@@ -229,19 +230,14 @@ def _update(
         _stage_pages(session, journal, root, states, paths, report)
         before = {row[0]: row[1:4] for row in manifest["sitemaps"]}
         listed = _same_sitemaps(root, manifest, paths, states, texts)
-        bodies = (
-            None
-            if listed is None
-            else list(_sitemap_bodies(root, before, listed, paths, states, texts))
-        )
         limit = site_settings.sitemap_limits().bytes
-        if bodies is None or any(len(body) > limit for _name, body in bodies):
-            # Pages joined, left or moved between sitemaps, or a file outgrew its limit:
-            # counted again, and each file written as it is made.
+        if listed is None or not _write_sitemaps(
+            journal, root, before, listed, paths, states, texts, limit
+        ):
+            # Pages joined, left or moved between sitemaps, or a file's cut may move: all
+            # counted again. Files written above are written again or deleted below.
             listed = _sitemap_files(session)
-            bodies = _sitemap_bodies(root, before, listed, paths, states, texts)
-        for name, body in bodies:
-            journal.write(root / "sitemaps" / f"{name}.xml", body)
+            _write_sitemaps(journal, root, before, listed, paths, states, texts, None)
         for name in set(before) - {f.name for f, _newest in listed}:
             journal.delete(root / "sitemaps" / f"{name}.xml")
         journal.write(root / "sitemap.xml", _sitemap_index(listed))
@@ -276,11 +272,12 @@ def _same_sitemaps(
 ) -> list[feeds.Listed] | None:
     """The previous build's sitemap files and their newest changes, brought up to date
     without counting every page, when each changed page is listed in the sitemap it was
-    listed in before, or in none both times: then no file's range moves, and a file's
-    newest change is its previous one or a changed page's (changes only move forward).
-    None when a page joined, left or moved between sitemaps."""
+    listed in before, or in none both times, and none is in a file cut to fit the byte
+    limit: then no file's range moves, and a file's newest change is its previous one or a
+    changed page's (changes only move forward). None otherwise: a page joined, left or
+    moved between sitemaps, or the sizes that placed a cut changed."""
     base = current_app.config["SITE_URL"]
-    before = [(feeds.SitemapFile(*row[:4]), row[4]) for row in manifest["sitemaps"]]
+    before = [(feeds.SitemapFile(*row[:5]), row[5]) for row in manifest["sitemaps"]]
     newest = {f.name: datetime.fromisoformat(n) if n else None for f, n in before}
     for path in paths:
         state = states.get(path)
@@ -295,7 +292,7 @@ def _same_sitemaps(
                 if line in text:
                     was_in = item
                     break
-        if (was_in.group if was_in else "") != listed_in:
+        if (was_in.group if was_in else "") != listed_in or (was_in and was_in.halved):
             return None
         if was_in is not None and state is not None:
             previous = newest[was_in.name]
@@ -303,26 +300,32 @@ def _same_sitemaps(
     return [(item, newest[item.name]) for item, _newest in before]
 
 
-def _sitemap_bodies(
+def _write_sitemaps(
+    journal: build_folder.Journal,
     root: Path,
     before: dict[str, list],
     listed: list[feeds.Listed],
     paths: list[str],
     states: dict[str, models.PageState],
     texts: dict[str, str | None],
-) -> Iterator[tuple[str, bytes]]:
-    """(name, text) of each sitemap file that differs from the previous build's: a file
-    with the same range is patched where the changed pages are, any other written anew."""
+    limit: int | None,
+) -> bool:
+    """Write each sitemap file that differs from the previous build's: a file with the same
+    range patched where the changed pages are, any other written anew. With a byte limit,
+    stop at the first file over it and say so (False)."""
     for item, _newest in listed:
         inside = _inside(item, paths)
+        body = None
         if before.get(item.name) == [item.group, item.start, item.end]:
             if not inside:
                 continue
-            patched = _patched(_sitemap_text(root, item.name, texts), item, inside, states)
-            if patched is not None:
-                yield item.name, patched
-                continue
-        yield item.name, _sitemap_document(item)
+            body = _patched(_sitemap_text(root, item.name, texts), item, inside, states)
+        if body is None:
+            body = _sitemap_document(item)
+        if limit is not None and len(body) > limit:
+            return False
+        journal.write(root / "sitemaps" / f"{item.name}.xml", body)
+    return True
 
 
 def _inside(item: feeds.SitemapFile, paths: list[str]) -> list[str]:
@@ -371,13 +374,17 @@ def _stage_pages(
     paths: list[str],
     report: BuildReport,
 ) -> None:
-    """Render the changed pages into the journal; name the gone ones for removal."""
+    """Render the changed pages into the journal; name the gone ones for removal, with the
+    photo files no clinic's page shows any more."""
     source = DatabaseSource(session)
-    photos: set[str] = set()
+    clinics: set[str] = set()  # the slugs of the clinics whose location page was written
+    shown_before: set[str] = set()  # the photo files the changed clinics' pages showed
     for path in paths:
         state, ref = states.get(path), urls.parse(path)
         inputs = pages.gather(source, ref) if state is not None and ref is not None else None
         target = page_file(root, path)
+        if ref is not None and ref.kind == "location":
+            shown_before |= _photos_shown(target)
         if inputs is None:
             if target.exists():
                 journal.delete(target)
@@ -388,11 +395,25 @@ def _stage_pages(
         journal.write(target, body)
         report.written += 1
         if ref.kind == "location":
-            photos.add(ref.key[0])
+            clinics.add(ref.key[0])
     # New photo variants first: their names hold a content hash, so no page shows a
     # half-copied file, and a file no page names yet is harmless.
-    names = [name for slug in sorted(photos) for name in _photo_files(session, slug)]
+    names = [name for slug in sorted(clinics) for name in _photo_files(session, slug)]
     media.current().copy_variants(names, root / MEDIA / media.PHOTOS)
+    gone = shown_before - set(names)
+    if gone:  # unless another published clinic shows the same picture
+        kept = queries.published_digests(session, {name.split("-")[0] for name in gone})
+        for name in sorted(gone):
+            if name.split("-")[0] not in kept:
+                journal.delete(root / MEDIA / media.PHOTOS / name)
+
+
+def _photos_shown(page: Path) -> set[str]:
+    """The photo files a previous build's location page showed (it names every photo)."""
+    try:
+        return photos.files_named_in(page.read_text(encoding="utf-8"))
+    except OSError:
+        return set()
 
 
 def _photo_files(session: Session, slug: str) -> list[str]:

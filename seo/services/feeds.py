@@ -19,6 +19,9 @@ class SitemapFile:
     group: str
     start: str  # first path in the file
     end: str | None  # first path of the next file
+    # One of the parts a run of SITEMAP_URL_LIMIT pages was cut into to fit the byte limit:
+    # the cut moves with its entries' sizes.
+    halved: bool = False
 
 
 def sitemap_files(
@@ -31,13 +34,15 @@ def sitemap_files(
     # Pages outside every sitemap (noindex) are in the group "": never a file.
     names = queries.sitemap_groups(session) if group is None else [group] if group else []
     for name in names:
-        chunks, start = [], queries.path_at(session, name, "", 0)
+        chunks: list[tuple[str, str | None, bool]] = []
+        start = queries.path_at(session, name, "", 0)
         while start is not None:  # runs of limits.urls pages, each found from the last
             end = queries.path_at(session, name, start, limits.urls)
-            chunks += _within_bytes(session, site_url, limits.bytes, name, (start, end))
+            parts = _within_bytes(session, site_url, limits.bytes, name, (start, end))
+            chunks += [(first, after, len(parts) > 1) for first, after in parts]
             start = end
-        for number, (start, end) in enumerate(chunks, start=1):
-            files.append(SitemapFile(f"{name}-{number}", name, start, end))
+        for number, (start, end, halved) in enumerate(chunks, start=1):
+            files.append(SitemapFile(f"{name}-{number}", name, start, end, halved))
     return files
 
 

@@ -255,7 +255,11 @@ class PageState(Base):
     # Sitemaps read one group in path order, chunk by chunk.
     __table_args__ = (Index("ix_page_state_sitemap_path", "sitemap", "path"),)
 
-    path: Mapped[str] = mapped_column(String(300), primary_key=True)
+    # In code point order on every database (migration 0016): sitemap files are ranges of
+    # paths, and a build compares paths in Python.
+    path: Mapped[str] = mapped_column(
+        String(300).with_variant(String(300, collation="C"), "postgresql"), primary_key=True
+    )
     sitemap: Mapped[str] = mapped_column(String(100))
     fingerprint: Mapped[str] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(DateTime)

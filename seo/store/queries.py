@@ -710,6 +710,16 @@ def published_photos(session: Session) -> dict[str, list[Photo]]:
     return found
 
 
+def published_digests(session: Session, digests: Collection[str]) -> set[str]:
+    """Which of these digests name a photo of a published location."""
+    stmt = (
+        select(Photo.digest)
+        .join(Location, Photo.location_id == Location.id)
+        .where(Location.status == "published", Photo.digest.in_(sorted(digests)))
+    )
+    return set(session.scalars(stmt))
+
+
 def digest_in_use(session: Session, digest: str) -> bool:
     """Whether any photo row still names files with this digest."""
     return session.scalar(select(func.count()).where(Photo.digest == digest)) > 0

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import (
     Blueprint,
     Response,
@@ -11,15 +15,18 @@ from flask import (
     request,
     send_from_directory,
 )
+from sqlalchemy.orm import Session
 
 from seo.core import sitemaps, urls
 from seo.core.interface import N_
+from seo.core.sitemaps import Limits
 from seo.services import catalogs, feeds, lookup, page_state, rendering, site_settings
-from seo.store import media, models, queries
+from seo.store import generation, media, models, queries
 from seo.store.db import get_engine, get_session
 from seo.web import cache
 
 bp = Blueprint("public", __name__)
+T = TypeVar("T")
 
 
 CACHE_CONTROL = "public, max-age=300"
@@ -164,23 +171,38 @@ def indexnow_key_file(name: str) -> Response:
     return response
 
 
+def _counted(what: str, group: str | None, make: Callable[[Session, str, Limits], T]) -> T:
+    """What `make` counts of the sitemaps, counted once per site generation: page state, which
+    sitemaps are made of, moves the generation with every change (seo.store.generation)."""
+    session, site_url = get_session(), current_app.config["SITE_URL"]
+    limits = site_settings.sitemap_limits()
+    key = (what, group, site_url, limits, generation.value(session))
+    kept = current_app.extensions.setdefault("sitemaps", {})
+    if key not in kept:
+        if len(kept) >= 64:  # older generations' and settings'
+            kept.clear()
+        kept[key] = make(session, site_url, limits)
+    return kept[key]
+
+
+def _index(session: Session, site_url: str, limits: Limits) -> str:
+    return feeds.sitemap_index(session, site_url, feeds.sitemap_files(session, site_url, limits))
+
+
 @bp.route("/sitemap.xml")
 def sitemap_index() -> Response:
-    session, site_url = get_session(), current_app.config["SITE_URL"]
-    files = feeds.sitemap_files(session, site_url, site_settings.sitemap_limits())
-    return Response(feeds.sitemap_index(session, site_url, files), mimetype="application/xml")
+    return Response(_counted("index", None, _index), mimetype="application/xml")
 
 
 @bp.route("/sitemaps/<name>.xml")
 def sitemap_file(name: str) -> Response:
-    site_url, limits = current_app.config["SITE_URL"], site_settings.sitemap_limits()
-    files = feeds.sitemap_files(get_session(), site_url, limits, feeds.group_of(name))
+    group = feeds.group_of(name)
+    files = _counted("files", group, functools.partial(feeds.sitemap_files, group=group))
     item = next((f for f in files if f.name == name), None)
     if item is None:
         abort(404)
-    return Response(
-        feeds.sitemap_document(get_engine(), site_url, item), mimetype="application/xml"
-    )
+    document = feeds.sitemap_document(get_engine(), current_app.config["SITE_URL"], item)
+    return Response(document, mimetype="application/xml")
 
 
 ERRORS = {
