@@ -5,6 +5,7 @@ command, starts without the database layer, the services or the admin."""
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,11 +80,13 @@ def _read_file(path: str) -> str:
 def _read_text(path: str) -> str:
     """An article's text: UTF-8 (a byte-order mark is accepted), a bad byte named by line."""
     data = _read_bytes(path)
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8-sig")
+        return str(data[start:], "utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        _fail([f"{path}: line {line}: byte 0x{data[exc.start]:02X} is not UTF-8; save as UTF-8"])
+        at = start + exc.start
+        line = data[:at].count(b"\n") + 1
+        _fail([f"{path}: line {line}: byte 0x{data[at]:02X} is not UTF-8; save as UTF-8"])
     raise AssertionError("unreachable")
 
 

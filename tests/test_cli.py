@@ -1,5 +1,6 @@
 """The `flask seo ...` commands, end to end on SQLite and PostgreSQL."""
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -135,11 +136,12 @@ def test_import_article_bad_placeholder_changes_nothing(runner, app, client):
     assert client.get("/neuropathic-pain-treatment/florissant-mo/").data == before
 
 
-def test_an_article_not_in_utf8_names_the_file_and_line(runner, client, tmp_path):
+@pytest.mark.parametrize("mark", [b"", codecs.BOM_UTF8], ids=["plain", "byte-order-mark"])
+def test_an_article_not_in_utf8_names_the_file_and_line(runner, client, tmp_path, mark):
     before = client.get("/neuropathic-pain-treatment/florissant-mo/").data
     article = tmp_path / "article.md"
     text = (DATA / "markdown-article.md").read_text(encoding="utf-8")
-    article.write_bytes(text.encode("utf-8") + "\nCaf\xe9 and more.\n".encode("cp1252"))
+    article.write_bytes(mark + text.encode() + "\nCaf\xe9 and more.\n".encode("cp1252"))
     args = ["seo", "import-article", str(article), "--service", "neuropathic-pain-treatment"]
     result = runner.invoke(args=args)
     assert result.exit_code == 1

@@ -179,6 +179,8 @@ def test_sitemaps_are_counted_once_per_site_generation(app, client, monkeypatch)
         session.commit()
     index = client.get("/sitemap.xml").data
     listed = client.get("/sitemaps/locations-1.xml").data
+    for n in range(100):  # names made up by a visitor keep nothing, evict nothing
+        assert client.get(f"/sitemaps/junk{n}-1.xml").status_code == 404
 
     def counted(*_args, **_kwargs):
         raise AssertionError("the sitemap files were counted again")

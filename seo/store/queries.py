@@ -712,12 +712,15 @@ def published_photos(session: Session) -> dict[str, list[Photo]]:
 
 def published_digests(session: Session, digests: Collection[str]) -> set[str]:
     """Which of these digests name a photo of a published location."""
-    stmt = (
-        select(Photo.digest)
-        .join(Location, Photo.location_id == Location.id)
-        .where(Location.status == "published", Photo.digest.in_(sorted(digests)))
-    )
-    return set(session.scalars(stmt))
+    found: set[str] = set()
+    for part in _chunks(sorted(digests)):
+        stmt = (
+            select(Photo.digest)
+            .join(Location, Photo.location_id == Location.id)
+            .where(Location.status == "published", Photo.digest.in_(part))
+        )
+        found.update(session.scalars(stmt))
+    return found
 
 
 def digest_in_use(session: Session, digest: str) -> bool:

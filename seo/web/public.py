@@ -173,16 +173,22 @@ def indexnow_key_file(name: str) -> Response:
 
 def _counted(what: str, group: str | None, make: Callable[[Session, str, Limits], T]) -> T:
     """What `make` counts of the sitemaps, counted once per site generation: page state, which
-    sitemaps are made of, moves the generation with every change (seo.store.generation)."""
+    sitemaps are made of, moves the generation with every change (seo.store.generation).
+    Older generations' counts are dropped; nothing is kept for a group with no pages."""
     session, site_url = get_session(), current_app.config["SITE_URL"]
     limits = site_settings.sitemap_limits()
-    key = (what, group, site_url, limits, generation.value(session))
-    kept = current_app.extensions.setdefault("sitemaps", {})
-    if key not in kept:
-        if len(kept) >= 64:  # older generations' and settings'
-            kept.clear()
-        kept[key] = make(session, site_url, limits)
-    return kept[key]
+    now = generation.value(session)
+    key = (what, group, site_url, limits, now)
+    kept: dict = current_app.extensions.setdefault("sitemaps", {})
+    value = kept.get(key)
+    if value is None:
+        value = make(session, site_url, limits)
+        stale = [k for k in list(kept) if k[-1] != now]
+        for old in stale:
+            kept.pop(old, None)
+        if value:  # a name made up in a request's URL keeps nothing
+            kept[key] = value
+    return value
 
 
 def _index(session: Session, site_url: str, limits: Limits) -> str:
