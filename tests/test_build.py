@@ -239,6 +239,27 @@ def test_build_into_the_current_folder_is_refused(app, tmp_path, monkeypatch):
     assert sorted(p.name for p in checkout.iterdir()) == ["app.py"]
 
 
+def test_build_into_an_empty_current_folder_is_refused(app, tmp_path, monkeypatch):
+    here = tmp_path / "empty"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = app.test_cli_runner().invoke(args=["seo", "build", "."])
+    assert result.exit_code == 1 and "holds the current folder" in result.stderr
+    assert here.is_dir() and not here.is_symlink() and not any(here.iterdir())
+    assert not (tmp_path / ".empty.builds").exists()
+
+
+def test_build_from_inside_a_previous_build_is_refused(app, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    run_build(app, out)
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    monkeypatch.chdir(out)  # the shell shows the build's own folder, behind the link
+    for where in (".", "es"):
+        result = app.test_cli_runner().invoke(args=["seo", "build", where])
+        assert result.exit_code == 1, where
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
 @pytest.mark.parametrize("kind", ["empty", "legacy-build"])
 def test_build_replaces_an_empty_folder_or_an_unlinked_previous_build(app, tmp_path, kind):
     out = tmp_path / "site"

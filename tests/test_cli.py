@@ -3,12 +3,15 @@
 import codecs
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from seo.services.locations import save_location
+from seo.store import queries
 from seo.store.db import get_engine
 from seo.store.models import Location, Service
 
@@ -197,3 +200,77 @@ def test_a_redirect_must_lead_to_a_published_location(runner, app, tmp_path, tar
     assert result.exit_code == 1
     assert result.stderr == f"row {number}, column redirect_to: {problem}\n"
     assert snapshot(app) == before
+
+
+def import_changed(runner, tmp_path, changes: dict[str, dict], *flags: str):
+    """Export, change some rows (by slug), keep only `keep` rows if given, import again."""
+    out = tmp_path / "locations.csv"
+    runner.invoke(args=["seo", "export-locations", str(out)])
+    with open(out, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    keep = changes.pop("_keep", None)
+    rows = [{**r, **changes.get(r["slug"], {})} for r in rows if keep is None or r["slug"] in keep]
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return runner.invoke(args=["seo", "import-locations", str(out), *flags])
+
+
+RETIRED = {"status": "retired", "redirect_to": "florissant-mo"}
+
+
+def test_a_redirect_target_cannot_close_while_a_retired_location_leads_there(runner, tmp_path):
+    assert import_changed(runner, tmp_path, {"st-charles-mo": RETIRED}).exit_code == 0
+    for status in ("retired", "draft"):
+        result = import_changed(runner, tmp_path, {"florissant-mo": {"status": status}})
+        assert result.exit_code == 1
+        assert (
+            "column status: retired locations redirect to 'florissant-mo' "
+            "(st-charles-mo): point their redirect_to at a published location first\n"
+        ) in result.stderr
+    moved = {
+        "florissant-mo": {"status": "retired"},
+        "st-charles-mo": {"redirect_to": "kirkwood-mo"},
+    }
+    result = import_changed(runner, tmp_path, moved)
+    assert result.exit_code == 0, result.output
+    assert import_changed(runner, tmp_path, {}).stdout.startswith("created 0, updated 0")
+
+
+def test_retire_missing_keeps_a_retired_locations_redirect_target(runner, tmp_path):
+    assert import_changed(runner, tmp_path, {"st-charles-mo": RETIRED}).exit_code == 0
+    everyone_but = {"_keep": {"st-charles-mo", "kirkwood-mo", "chesterfield-mo", "ofallon-mo"}}
+    result = import_changed(runner, tmp_path, everyone_but, "--retire-missing", "--dry-run")
+    assert result.exit_code == 1
+    assert (
+        "row 1, column status: --retire-missing would retire 'florissant-mo', which the "
+        "retired 'st-charles-mo' redirects to" in result.stderr
+    )
+
+
+def test_a_renamed_redirect_target_is_followed(runner, app, tmp_path):
+    assert import_changed(runner, tmp_path, {"st-charles-mo": RETIRED}).exit_code == 0
+    with app.app_context(), Session(get_engine()) as session:
+        row = queries.location_by_slug(session, "florissant-mo")
+        save_location(session, row, replace(row.to_core(), slug="florissant-north-mo"), "t", "u")
+        assert queries.location_by_slug(session, "st-charles-mo").redirect_to == (
+            "florissant-north-mo"
+        )
+    result = import_changed(runner, tmp_path, {})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("created 0, updated 0")
+
+
+@pytest.mark.parametrize("status", ["published", "draft"])
+def test_a_holiday_given_closed_and_open_is_a_row_error(runner, tmp_path, status):
+    special = {"special_hours": "2026-12-24 09:00-12:00; 2026-12-24 closed", "status": status}
+    result = import_changed(runner, tmp_path, {"kirkwood-mo": special})
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.endswith(
+        "column special_hours: 2026-12-24 is given as closed and again: give the day once, "
+        "closed or with its hours"
+    )
+    assert line.startswith("row ")

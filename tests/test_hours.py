@@ -160,6 +160,8 @@ def test_holiday_names_in_the_notation(raw, normal):
         ("2026-12-24 09:00-12:00 14:00-16:00", "write a second range after a comma"),
         ("2026-12-24 closed " + "x" * 81, "at most 80"),
         ("2026-12-24 closedChristmas", "is not like"),
+        ("2026-12-24 09:00-12:00; 2026-12-24 closed", "2026-12-24 is given as closed and again"),
+        ("2026-12-24 closed; 2026-12-24 closed", "2026-12-24 is given as closed and again"),
     ],
 )
 def test_bad_holiday_names_are_errors(raw, message):

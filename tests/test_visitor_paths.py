@@ -18,8 +18,11 @@ def kirkwood_retired(app):
 def test_the_successor_says_which_clinic_closed_when_reached_through_the_redirect(
     client, kirkwood_retired
 ):
+    client.get(SUCCESSOR)  # its page state brought up to date: the next answer is kept
     plain = client.get(SUCCESSOR)
-    moved = client.get(client.get(CLOSED).headers["Location"])
+    redirect = client.get(CLOSED)
+    assert redirect.status_code == 301 and redirect.headers["Location"] == SUCCESSOR
+    moved = client.get(SUCCESSOR)  # the browser carries the redirect's cookie
     assert moved.status_code == 200
     html = moved.get_data(as_text=True)
     assert NOTICE in html
@@ -29,24 +32,36 @@ def test_the_successor_says_which_clinic_closed_when_reached_through_the_redirec
     assert '<link rel="canonical" href="https://clinics.example' + SUCCESSOR + '">' in html
     assert NOTICE not in plain.get_data(as_text=True)
     assert moved.headers["ETag"] != plain.headers["ETag"]
-    again = client.get(
-        SUCCESSOR + "?from=kirkwood-mo", headers={"If-None-Match": moved.headers["ETag"]}
-    )
+    assert moved.headers["Cache-Control"] == "private, no-cache"  # never a shared copy
+    assert "Cookie" in moved.headers["Vary"]
+    assert client.get(SUCCESSOR).get_data() == plain.get_data()  # once: a reload is plain
+    client.set_cookie("moved_from", "kirkwood-mo", path=SUCCESSOR)
+    again = client.get(SUCCESSOR, headers={"If-None-Match": moved.headers["ETag"]})
     assert again.status_code == 304
 
 
+def test_the_redirect_names_the_closed_clinic_for_its_successor_page_alone(
+    client, kirkwood_retired
+):
+    cookie = client.get(CLOSED).headers["Set-Cookie"]
+    assert cookie.startswith("moved_from=kirkwood-mo;")
+    assert f"Path={SUCCESSOR}" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
 @pytest.mark.parametrize("slug", ["florissant-mo", "nowhere-mo", "Kirkwood", "<b>"])
-def test_a_from_that_names_no_closed_predecessor_changes_nothing(client, kirkwood_retired, slug):
+def test_a_cookie_that_names_no_closed_predecessor_changes_nothing(client, kirkwood_retired, slug):
     plain = client.get(SUCCESSOR)
-    other = client.get(SUCCESSOR + "?from=" + slug)
+    client.set_cookie("moved_from", slug, path=SUCCESSOR)
+    other = client.get(SUCCESSOR)
     assert other.get_data() == plain.get_data()
     assert other.headers["ETag"] == plain.headers["ETag"]
 
 
 def test_the_closed_notice_is_only_on_the_page_the_redirect_leads_to(client, kirkwood_retired):
-    html = client.get("/locations/st-louis-mo/?from=kirkwood-mo").get_data(as_text=True)
+    client.set_cookie("moved_from", "kirkwood-mo", path="/")
+    html = client.get("/locations/st-louis-mo/").get_data(as_text=True)
     assert NOTICE in html  # the location page is a redirect target too
-    html = client.get("/neuropathic-pain-treatment/florissant-mo/?from=kirkwood-mo")
+    html = client.get("/neuropathic-pain-treatment/florissant-mo/")
     assert NOTICE not in html.get_data(as_text=True)
 
 

@@ -265,6 +265,12 @@ def normalize_special_hours(text: str) -> str:
                 f"{item.day.isoformat()} is named both {names[item.day]!r} and {item.name!r}; "
                 "give the day one name"
             )
+    for day, spans in by_day.items():
+        if "closed" in spans and len(spans) > 1:
+            raise HoursError(
+                f"{day.isoformat()} is given as closed and again: give the day once, "
+                "closed or with its hours"
+            )
     return "; ".join(
         f"{day.isoformat()} {','.join(spans)}" + (f" {names[day]}" if day in names else "")
         for day, spans in sorted(by_day.items())

@@ -90,15 +90,6 @@ def location(slug: str) -> str:
     return f"/{LOCATIONS}/{slug}/"
 
 
-# The query parameter a retired clinic's redirect adds, naming it on its successor's page.
-MOVED_FROM = "from"
-
-
-def moved_from(path: str, slug: str) -> str:
-    """A successor's page reached through a retired clinic's redirect."""
-    return f"{path}?{urlencode({MOVED_FROM: slug})}"
-
-
 def appointment_form() -> str:
     """The private request form; the page asked from is its `page` parameter."""
     return "/appointments/new/"

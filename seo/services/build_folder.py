@@ -70,6 +70,15 @@ def read_manifest(root: Path) -> dict:
     return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}
 
 
+def _holds_current_folder(out: Path) -> bool:
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was deleted already: nothing to protect
+        return False
+    real = out.resolve()
+    return here == real or real in here.parents
+
+
 class BuildFolder:
     """OUTDIR and its store of builds, locked against a second build for the whole run."""
 
@@ -107,23 +116,31 @@ class BuildFolder:
             self._lock = None
 
     def check(self) -> None:
-        """Refuse an OUTDIR that is not missing, empty, or a previous build."""
+        """Refuse an OUTDIR that is not missing, empty, or a previous build, and one that
+        holds the current folder or lies in a store of builds."""
         out = self.outdir
+        if out.parent.name.startswith(".") and out.parent.name.endswith(".builds"):
+            raise OutdirRefused(
+                f"{out} is inside a store of builds; build into the link beside the store"
+            )
         if out.is_symlink():
             if not self._ours(out):
                 raise OutdirRefused(
                     f"{out} is a symbolic link that seo build did not make; "
                     "choose a new or empty folder"
                 )
-            return
-        if not out.exists():
-            return
-        if not out.is_dir():
-            raise OutdirRefused(f"{out} is a file, not a folder; choose a new or empty folder")
-        if any(out.iterdir()) and not _is_build(out):
+        elif out.exists():
+            if not out.is_dir():
+                raise OutdirRefused(f"{out} is a file, not a folder; choose a new or empty folder")
+            if any(out.iterdir()) and not _is_build(out):
+                raise OutdirRefused(
+                    f"{out} is not empty and is not a previous build (it has no {MANIFEST}); "
+                    "refusing to replace it: choose a new or empty folder"
+                )
+        if _holds_current_folder(out):
             raise OutdirRefused(
-                f"{out} is not empty and is not a previous build (it has no {MANIFEST}); "
-                "refusing to replace it: choose a new or empty folder"
+                f"{out} holds the current folder, which the build would replace: "
+                "run seo build from another folder or choose another OUTDIR"
             )
 
     def _ours(self, link: Path) -> bool:

@@ -72,7 +72,28 @@ def database_problems(
                     f"{value.redirect_to!r} is a draft; publish it first or pick a published one",
                 )
             )
+    if value.status != "published":
+        # A retired location's pages lead to a published one: not to this one any more.
+        pointing = [
+            other.slug
+            for other in queries.redirecting_to(session, value.slug)
+            if other.id != own_id
+            and (
+                not pending or other.slug not in pending or _leads_here(pending[other.slug], value)
+            )
+        ]
+        if pointing:
+            message = (
+                f"retired locations redirect to {value.slug!r} ({', '.join(pointing)}): "
+                "point their redirect_to at a published location first"
+            )
+            errors.append(FieldError("status", message))
     return errors
+
+
+def _leads_here(other: Location, value: Location) -> bool:
+    """Whether the retired `other` (as the same import writes it) still redirects to `value`."""
+    return other.status == "retired" and other.redirect_to == value.slug
 
 
 def check_location(
@@ -134,6 +155,7 @@ def save_location(
         if reclaimed is not None:  # the live location now owns this slug again
             session.delete(reclaimed)
         session.add(models.SlugRedirect(old_slug=old_slug, location_id=row.id, created_at=now))
+        _follow_rename(session, old_slug, value.slug, user)
     session.flush()
     history.record(
         session,
@@ -149,6 +171,47 @@ def save_location(
     refs = gate.location_pages(DatabaseSource(session), value.slug) if live else []
     gate.commit(session, refs, override, entity="location", row=row)
     return row
+
+
+def _redirects_left_to_retired(
+    existing: Mapping[str, tuple[int, Location]], in_file: Mapping[str, Location]
+) -> list[RowError]:
+    """Retired locations whose redirect target --retire-missing would retire (it is missing
+    from the file): their pages would lead to a closed clinic."""
+    errors = []
+    for slug, (_id, stored) in sorted(existing.items()):
+        value = in_file.get(slug, stored)
+        target = value.redirect_to
+        if value.status == "retired" and target and target not in in_file:
+            if target in existing and existing[target][1].status != "retired":
+                errors.append(
+                    RowError(
+                        1,
+                        "status",
+                        f"--retire-missing would retire {target!r}, which the retired "
+                        f"{slug!r} redirects to: keep {target!r} in the file or point "
+                        f"{slug!r} at another location",
+                    )
+                )
+    return errors
+
+
+def _follow_rename(session: Session, old_slug: str, new_slug: str, user: str) -> None:
+    """Retired locations redirecting to a renamed one name its new slug (an export of them
+    imports again, and their pages lead there in one step)."""
+    for other in queries.redirecting_to(session, old_slug):
+        before = history.location_snapshot(other)
+        other.redirect_to = new_slug
+        history.record(
+            session,
+            user=user,
+            entity="location",
+            entity_id=other.id,
+            label=other.slug,
+            action="update",
+            before=before,
+            after=history.location_snapshot(other),
+        )
 
 
 # An import may retire at most this share of the published clinics without a second,
@@ -252,6 +315,8 @@ def import_locations(
         for row_no, value in parsed.rows
         for e in database_problems(session, value, pending=in_file_values)
     ]
+    if retire_missing:
+        report.errors += _redirects_left_to_retired(existing, in_file_values)
     if report.errors:
         return report
     now = models.utcnow()

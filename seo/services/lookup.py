@@ -19,6 +19,7 @@ from seo.store import models, queries
 @dataclass(frozen=True)
 class Redirect:
     path: str
+    closed: str = ""  # the retired clinic whose page this was, when it closed
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _moved(
     if row.status == "retired":
         target = queries.location_by_slug(session, row.redirect_to) if row.redirect_to else None
         if target is not None and target.status == "published":
-            return Redirect(urls.moved_from(target_path(target), row.slug))
+            return Redirect(target_path(target), closed=row.slug)
         return Gone(f"{row.name} has closed.")
     return True
 
@@ -72,7 +73,7 @@ def closed_predecessor(session: Session, path: str, slug: str) -> models.Locatio
         return None
     old = urls.landing(ref.key[0], slug) if ref.kind == "landing" else urls.location(slug)
     moved = _moved(session, DatabaseSource(session), urls.parse(old))
-    return row if moved == Redirect(urls.moved_from(path, slug)) else None
+    return row if moved == Redirect(path, closed=slug) else None
 
 
 def resolve(session: Session, path: str) -> Outcome:

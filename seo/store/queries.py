@@ -82,6 +82,12 @@ def location_by_id(session: Session, location_id: int) -> Location | None:
     return session.get(Location, location_id)
 
 
+def redirecting_to(session: Session, slug: str) -> Sequence[Location]:
+    """The retired locations whose pages redirect to the location `slug`."""
+    stmt = select(Location).where(Location.redirect_to == slug, Location.status == "retired")
+    return session.scalars(stmt.order_by(Location.slug)).all()
+
+
 def redirect_for_slug(session: Session, old_slug: str) -> SlugRedirect | None:
     return session.get(SlugRedirect, old_slug)
 

@@ -126,6 +126,11 @@ class Kept:
     body: bytes
 
 
+# The cookie a retired clinic's redirect sets for its successor's page (seo/web/public.py):
+# such a request is answered by Flask, with the notice.
+MOVED_COOKIE = "moved_from"
+
+
 class Responses:
     """WSGI middleware: a public page's whole response, answered before Flask runs.
 
@@ -133,8 +138,9 @@ class Responses:
     answered again only while the site generation and the day are those it was made at, so
     an edit committed anywhere is seen by the next request. No database read beyond the
     generation, no request object, no per-request hooks (limits, logins, sessions): the
-    public page costs what a hello world does. Conditional requests and anything with a
-    query string go to Flask, which answers them exactly."""
+    public page costs what a hello world does. Conditional requests, anything with a query
+    string and a visitor just sent on from a closed clinic go to Flask, which answers them
+    exactly."""
 
     def __init__(self, app: Flask, wsgi_app):
         self.app = app
@@ -164,6 +170,7 @@ class Responses:
             or environ.get("QUERY_STRING")
             or "HTTP_IF_NONE_MATCH" in environ
             or "HTTP_IF_MODIFIED_SINCE" in environ
+            or MOVED_COOKIE + "=" in environ.get("HTTP_COOKIE", "")
         ):
             return self.wsgi_app(environ, start_response)
         path = environ.get("PATH_INFO", "")

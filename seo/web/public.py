@@ -99,8 +99,8 @@ def page(path: str) -> Response:
     canonical = "/" + path
     if not urls.is_page_path(canonical) or not canonical.endswith("/"):
         abort(404)  # a file that is not there (/wp-login.php): a real 404, no redirect first
-    if urls.MOVED_FROM in request.args:
-        moved = _successor_page(canonical, request.args[urls.MOVED_FROM])
+    if MOVED_COOKIE in request.cookies:
+        moved = _successor_page(canonical, request.cookies[MOVED_COOKIE])
         if moved is not None:
             return moved
     cached = _from_cache(canonical)
@@ -110,13 +110,27 @@ def page(path: str) -> Response:
     if outcome is None:
         abort(404)
     if isinstance(outcome, lookup.Redirect):
-        return redirect(outcome.path, code=301)
+        response = redirect(outcome.path, code=301)
+        if outcome.closed:  # the successor's page says which clinic closed, once
+            response.set_cookie(
+                MOVED_COOKIE,
+                outcome.closed,
+                max_age=300,
+                path=outcome.path,
+                secure=request.is_secure,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
     if isinstance(outcome, lookup.Gone):
         abort(410, outcome.reason)
     return page_response(outcome)
 
 
 MAIN_OPENS = b'<main id="main" class="wrap">'
+# Set by a retired clinic's redirect, for its successor's page alone (the redirect leads to
+# the page's canonical URL itself); crawlers keep no cookies and see the page as it is.
+MOVED_COOKIE = cache.MOVED_COOKIE
 
 
 def _successor_page(path: str, slug: str) -> Response | None:
@@ -133,7 +147,11 @@ def _successor_page(path: str, slug: str) -> Response | None:
     ui = catalogs.for_path(path)
     notice = catalogs.render_template(ui, "public/_moved.html", closed=closed).encode()
     body = body.replace(MAIN_OPENS, MAIN_OPENS + notice, 1)
-    return _conditional(body, f"{state.fingerprint}-{slug}", page_state.last_modified(state))
+    response = _conditional(body, f"{state.fingerprint}-{slug}", page_state.last_modified(state))
+    response.headers["Cache-Control"] = "private, no-cache"  # this visitor's, not a CDN's
+    response.vary.add("Cookie")
+    response.delete_cookie(MOVED_COOKIE, path=path, httponly=True, samesite="Lax")
+    return response
 
 
 # A variant's name holds the hash of its content: a changed photo is a new URL.
