@@ -157,16 +157,7 @@ def save_location(
         session.add(models.SlugRedirect(old_slug=old_slug, location_id=row.id, created_at=now))
         _follow_rename(session, old_slug, value.slug, user)
     session.flush()
-    history.record(
-        session,
-        user=user,
-        entity="location",
-        entity_id=row.id,
-        label=row.slug,
-        action=action if before is not None else "create",
-        before=before,
-        after=history.location_snapshot(row),
-    )
+    _record(session, row, before, user, action if before is not None else "create")
     live = value.status == "published"
     refs = gate.location_pages(DatabaseSource(session), value.slug) if live else []
     gate.commit(session, refs, override, entity="location", row=row)
@@ -202,16 +193,23 @@ def _follow_rename(session: Session, old_slug: str, new_slug: str, user: str) ->
     for other in queries.redirecting_to(session, old_slug):
         before = history.location_snapshot(other)
         other.redirect_to = new_slug
-        history.record(
-            session,
-            user=user,
-            entity="location",
-            entity_id=other.id,
-            label=other.slug,
-            action="update",
-            before=before,
-            after=history.location_snapshot(other),
-        )
+        _record(session, other, before, user, "update")
+
+
+def _record(
+    session: Session, row: models.Location, before: dict[str, str] | None, user: str, action: str
+) -> None:
+    """Record a location's change in history."""
+    history.record(
+        session,
+        user=user,
+        entity="location",
+        entity_id=row.id,
+        label=row.slug,
+        action=action,
+        before=before,
+        after=history.location_snapshot(row),
+    )
 
 
 # An import may retire at most this share of the published clinics without a second,
