@@ -24,16 +24,12 @@ class SitemapFile:
     halved: bool = False
 
 
-def sitemap_files(
-    session: Session, site_url: str, limits: sitemaps.Limits, group: str | None = None
-) -> list[SitemapFile]:
-    """Every sitemap file (or those of one group): one group per service (plus one for
-    location pages), in chunks of at most `limits.urls` pages, each halved until its file
-    holds at most `limits.bytes` (images and language versions make entries long)."""
+def sitemap_files(session: Session, site_url: str, limits: sitemaps.Limits) -> list[SitemapFile]:
+    """Every sitemap file: one group per service (plus one for location pages), in chunks
+    of at most `limits.urls` pages, each halved until its file holds at most `limits.bytes`
+    (images and language versions make entries long)."""
     files = []
-    # Pages outside every sitemap (noindex) are in the group "": never a file.
-    names = queries.sitemap_groups(session) if group is None else [group] if group else []
-    for name in names:
+    for name in queries.sitemap_groups(session):
         chunks: list[tuple[str, str | None, bool]] = []
         start = queries.path_at(session, name, "", 0)
         while start is not None:  # runs of limits.urls pages, each found from the last
@@ -44,11 +40,6 @@ def sitemap_files(
         for number, (start, end, halved) in enumerate(chunks, start=1):
             files.append(SitemapFile(f"{name}-{number}", name, start, end, halved))
     return files
-
-
-def group_of(name: str) -> str:
-    """The group of the sitemap file called `name` ("<group>-<number>")."""
-    return name.rpartition("-")[0]
 
 
 def _within_bytes(

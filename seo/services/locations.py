@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import bindparam, select
@@ -35,12 +35,15 @@ def database_problems(
     own_id: int | None = None,
     pending: Mapping[str, Location] | None = None,
     owner_checked: bool = False,
+    redirected: Sequence[str] = (),
 ) -> list[FieldError]:
     """The rules a location value must meet that need the database: a slug that is no state
-    code or reserved word and no other location's, and a redirect to a published location.
+    code or reserved word and no other location's, a redirect to a published location, and
+    no retired location left redirecting to it when it closes.
 
     `pending` holds the other values of the same import (they win over stored ones);
-    `owner_checked` is for the form, where a slug may belong to another location."""
+    `owner_checked` is for the form, where a slug may belong to another location;
+    `redirected` names the retired locations that redirect to it now."""
     errors = []
     clash = urls.slug_clash(value.slug)
     if clash:
@@ -75,12 +78,9 @@ def database_problems(
     if value.status != "published":
         # A retired location's pages lead to a published one: not to this one any more.
         pointing = [
-            other.slug
-            for other in queries.redirecting_to(session, value.slug)
-            if other.id != own_id
-            and (
-                not pending or other.slug not in pending or _leads_here(pending[other.slug], value)
-            )
+            slug
+            for slug in redirected
+            if not pending or slug not in pending or _leads_here(pending[slug], value)
         ]
         if pointing:
             message = (
@@ -103,8 +103,14 @@ def check_location(
     value, errors = validate_location(raw, known_services=queries.service_slugs(session))
     if value is None:
         return None, errors
+    # Its redirects follow a rename (save_location): those naming its stored slug count.
+    redirected = [o.slug for o in queries.redirecting_to(session, row.slug)] if row else []
     errors = database_problems(
-        session, value, own_id=row.id if row is not None else None, owner_checked=True
+        session,
+        value,
+        own_id=row.id if row is not None else None,
+        owner_checked=True,
+        redirected=redirected,
     )
     return (None, errors) if errors else (value, [])
 
@@ -308,10 +314,16 @@ def import_locations(
         return report
     parsed.rows = [(row_no, keep_time_zone(value, existing)) for row_no, value in parsed.rows]
     in_file_values = {value.slug: value for _row, value in parsed.rows}
+    redirected: dict[str, list[str]] = {}  # location -> the retired ones redirecting to it
+    for slug, (_id, stored) in sorted(existing.items()):
+        if stored.status == "retired" and stored.redirect_to:
+            redirected.setdefault(stored.redirect_to, []).append(slug)
     report.errors = [
         RowError(row_no, e.column, e.message)
         for row_no, value in parsed.rows
-        for e in database_problems(session, value, pending=in_file_values)
+        for e in database_problems(
+            session, value, pending=in_file_values, redirected=redirected.get(value.slug, ())
+        )
     ]
     if retire_missing:
         report.errors += _redirects_left_to_retired(existing, in_file_values)

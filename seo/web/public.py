@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -15,18 +13,15 @@ from flask import (
     request,
     send_from_directory,
 )
-from sqlalchemy.orm import Session
 
 from seo.core import sitemaps, urls
 from seo.core.interface import N_
-from seo.core.sitemaps import Limits
 from seo.services import catalogs, feeds, lookup, page_state, rendering, site_settings
 from seo.store import generation, media, models, queries
 from seo.store.db import get_engine, get_session
 from seo.web import cache
 
 bp = Blueprint("public", __name__)
-T = TypeVar("T")
 
 
 CACHE_CONTROL = "public, max-age=300"
@@ -99,8 +94,8 @@ def page(path: str) -> Response:
     canonical = "/" + path
     if not urls.is_page_path(canonical) or not canonical.endswith("/"):
         abort(404)  # a file that is not there (/wp-login.php): a real 404, no redirect first
-    if MOVED_COOKIE in request.cookies:
-        moved = _successor_page(canonical, request.cookies[MOVED_COOKIE])
+    if cache.MOVED_COOKIE in request.cookies:
+        moved = _successor_page(canonical, request.cookies[cache.MOVED_COOKIE])
         if moved is not None:
             return moved
     cached = _from_cache(canonical)
@@ -111,9 +106,11 @@ def page(path: str) -> Response:
         abort(404)
     if isinstance(outcome, lookup.Redirect):
         response = redirect(outcome.path, code=301)
-        if outcome.closed:  # the successor's page says which clinic closed, once
+        if outcome.closed:
+            # For the successor's page alone: it says which clinic closed, once. Crawlers
+            # keep no cookies and see the page as it is.
             response.set_cookie(
-                MOVED_COOKIE,
+                cache.MOVED_COOKIE,
                 outcome.closed,
                 max_age=300,
                 path=outcome.path,
@@ -128,9 +125,6 @@ def page(path: str) -> Response:
 
 
 MAIN_OPENS = b'<main id="main" class="wrap">'
-# Set by a retired clinic's redirect, for its successor's page alone (the redirect leads to
-# the page's canonical URL itself); crawlers keep no cookies and see the page as it is.
-MOVED_COOKIE = cache.MOVED_COOKIE
 
 
 def _successor_page(path: str, slug: str) -> Response | None:
@@ -150,7 +144,7 @@ def _successor_page(path: str, slug: str) -> Response | None:
     response = _conditional(body, f"{state.fingerprint}-{slug}", page_state.last_modified(state))
     response.headers["Cache-Control"] = "private, no-cache"  # this visitor's, not a CDN's
     response.vary.add("Cookie")
-    response.delete_cookie(MOVED_COOKIE, path=path, httponly=True, samesite="Lax")
+    response.delete_cookie(cache.MOVED_COOKIE, path=path, httponly=True, samesite="Lax")
     return response
 
 
@@ -189,40 +183,40 @@ def indexnow_key_file(name: str) -> Response:
     return response
 
 
-def _counted(what: str, group: str | None, make: Callable[[Session, str, Limits], T]) -> T:
-    """What `make` counts of the sitemaps, counted once per site generation: page state, which
-    sitemaps are made of, moves the generation with every change (seo.store.generation).
-    Older generations' counts are dropped; nothing is kept for a group with no pages."""
+@dataclass
+class _Counted:
+    """The sitemap files counted at one site generation, and their index once asked for."""
+
+    key: tuple
+    files: list[feeds.SitemapFile]
+    index: str | None = None
+
+
+def _counted() -> _Counted:
+    """The sitemap files, counted once per site generation: page state, which sitemaps are
+    made of, moves the generation with every change (seo.store.generation)."""
     session, site_url = get_session(), current_app.config["SITE_URL"]
     limits = site_settings.sitemap_limits()
-    now = generation.value(session)
-    key = (what, group, site_url, limits, now)
-    kept: dict = current_app.extensions.setdefault("sitemaps", {})
-    value = kept.get(key)
-    if value is None:
-        value = make(session, site_url, limits)
-        stale = [k for k in list(kept) if k[-1] != now]
-        for old in stale:
-            kept.pop(old, None)
-        if value:  # a name made up in a request's URL keeps nothing
-            kept[key] = value
-    return value
-
-
-def _index(session: Session, site_url: str, limits: Limits) -> str:
-    return feeds.sitemap_index(session, site_url, feeds.sitemap_files(session, site_url, limits))
+    key = (site_url, limits, generation.value(session))
+    counted = current_app.extensions.get("sitemaps")
+    if counted is None or counted.key != key:
+        counted = _Counted(key, feeds.sitemap_files(session, site_url, limits))
+        current_app.extensions["sitemaps"] = counted
+    return counted
 
 
 @bp.route("/sitemap.xml")
 def sitemap_index() -> Response:
-    return Response(_counted("index", None, _index), mimetype="application/xml")
+    counted = _counted()
+    if counted.index is None:
+        site_url = current_app.config["SITE_URL"]
+        counted.index = feeds.sitemap_index(get_session(), site_url, counted.files)
+    return Response(counted.index, mimetype="application/xml")
 
 
 @bp.route("/sitemaps/<name>.xml")
 def sitemap_file(name: str) -> Response:
-    group = feeds.group_of(name)
-    files = _counted("files", group, functools.partial(feeds.sitemap_files, group=group))
-    item = next((f for f in files if f.name == name), None)
+    item = next((f for f in _counted().files if f.name == name), None)
     if item is None:
         abort(404)
     document = feeds.sitemap_document(get_engine(), current_app.config["SITE_URL"], item)
